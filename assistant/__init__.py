@@ -1,0 +1,1 @@
+"""Questions → routed, retrieved, composed and verified answers. Knows nothing of Gradio."""

@@ -1,0 +1,57 @@
+"""The answering pipeline as one LCEL runnable: normalise → route → retrieve → judge → compose → verify."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant import prompts
+from assistant.compose import compose, refusal
+from assistant.evidence import assess
+from assistant.knowledge import Knowledge
+from assistant.records import Answer
+from assistant.retrieve import search
+from assistant.route import Routed, normalise, route
+from assistant.scope import missing_document_asked
+from assistant.verify import verify
+
+
+def answer_question(knowledge: Knowledge, question: str, k: int | None = None) -> Answer:
+    """The whole pipeline for one question, without LCEL's bookkeeping."""
+    text, cut = normalise(question or "", knowledge.settings.max_question_chars)
+    if not text.strip():
+        return Answer(question or "", prompts.REFUSAL_EMPTY, (), True, "out_of_scope")
+    routed = route(text, knowledge.units, knowledge.vocabulary)
+    answer = _answer_routed(knowledge, routed, k or knowledge.settings.top_k)
+    if cut:
+        answer = Answer(answer.question, prompts.TRUNCATED.format(limit=knowledge.settings.max_question_chars) + "\n" + answer.text, answer.citations, answer.refused, answer.route, hits=answer.hits)
+    return verify(answer)
+
+
+def _answer_routed(knowledge: Knowledge, routed: Routed, k: int) -> Answer:
+    if routed.route == "out_of_scope":
+        return refusal(routed)
+    missing = missing_document_asked(routed.question, knowledge.documents)
+    if missing is not None:
+        return refusal(routed, prompts.REFUSAL_PARENT_MISSING.format(title=missing.title, number=missing.number))
+    if routed.route == "by_unit":
+        return compose(knowledge, routed, [])
+    hits = search(knowledge, routed.search_text, k)
+    evidence = assess(routed, hits, knowledge.vocabulary)
+    if not evidence.ok:
+        answer = refusal(routed)
+    else:
+        answer = compose(knowledge, routed, hits)
+    return Answer(answer.question, answer.text, answer.citations, answer.refused, answer.route, hits=tuple(hits))
+
+
+def build_chain(knowledge: Knowledge) -> Runnable[Any, Answer]:
+    """An LCEL runnable: str or {"question": str, "k": int} in, Answer out. Composes with LangChain code."""
+
+    def run(inputs: Any) -> Answer:
+        if isinstance(inputs, str):
+            return answer_question(knowledge, inputs)
+        return answer_question(knowledge, inputs["question"], inputs.get("k"))
+
+    return RunnableLambda(run, name="planqa")

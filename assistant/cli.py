@@ -1,0 +1,118 @@
+"""The `planqa` command: index, ask, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from index.errors import PlanqaError
+
+
+def _quiet_environment() -> None:
+    """No network, no telemetry: set before any library that might phone home is imported."""
+    for key, value in (("HF_HUB_OFFLINE", "1"), ("ANONYMIZED_TELEMETRY", "False"), ("GRADIO_ANALYTICS_ENABLED", "False"), ("TOKENIZERS_PARALLELISM", "false")):
+        os.environ.setdefault(key, value)
+
+
+def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from assistant.settings import Settings
+
+    overrides = {k: v for k, v in (("corpus_dir", args.corpus_dir), ("data_dir", args.data_dir)) if v is not None}
+    return Settings(**overrides)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from assistant.service import index_corpus
+
+    settings = _settings(args)
+    bar = tqdm(total=0, unit="chunk", desc="embedding", disable=not sys.stderr.isatty() and not args.progress)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    report = index_corpus(settings, progress, force=args.force)
+    bar.close()
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    state = "unchanged" if report.unchanged else f"built {report.collection}"
+    print(
+        f"indexed {len(report.documents)} document(s) ({', '.join(report.documents)}): {report.chunks} chunks, "
+        f"{report.embedded} embedded, {report.cached} from cache, {state}, {report.seconds:.2f} s"
+    )
+    if report.listed_only:
+        print(f"listed but not provided: {', '.join(report.listed_only)} (add with `planqa corpus add FILE --number 文号`)")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.service import Assistant
+
+    assistant = Assistant.from_settings(_settings(args))
+    answer = assistant.ask(" ".join(args.question), k=args.k)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+        return 0
+    print(answer.text)
+    if answer.citations:
+        print("\n引用：")
+        for i, c in enumerate(answer.citations, 1):
+            print(f"[{i}] {c.doc} {c.path} {c.title}")
+    print(f"\n({'refused' if answer.refused else answer.route}, {answer.latency_ms:.1f} ms)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ui.app import serve
+
+    settings = _settings(args)
+    serve(settings, host=args.host or settings.ui_host, port=args.port or settings.ui_port)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="planqa", description="Answers questions about Chinese policy plans, with clause citations.")
+    p.add_argument("--corpus-dir", default=None, help="corpus folder (PLANQA_CORPUS_DIR)")
+    p.add_argument("--data-dir", default=None, help="index and cache folder (PLANQA_DATA_DIR)")
+    sub = p.add_subparsers(dest="command", required=True)
+    i = sub.add_parser("index", help="parse, chunk and embed the corpus into Chroma")
+    i.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    i.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
+    i.set_defaults(func=cmd_index)
+    a = sub.add_parser("ask", help="answer one question")
+    a.add_argument("question", nargs="+")
+    a.add_argument("--json", action="store_true", help="print one JSON object")
+    a.add_argument("--k", type=int, default=None, help="clauses to retrieve")
+    a.set_defaults(func=cmd_ask)
+    s = sub.add_parser("serve", help="start the chat UI (builds the index if missing)")
+    s.add_argument("--host", default=None)
+    s.add_argument("--port", type=int, default=None)
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _quiet_environment()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except PlanqaError as exc:
+        print(f"planqa: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("planqa: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""Records the assistant hands to the UI, the CLI and the evaluator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from index.records import Part, Sentence
+
+Route = Literal["responsibility", "by_unit", "fact", "eligibility", "overview", "out_of_scope"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved part, with its fused score, the retrievers that found it and its best sentences."""
+
+    part: Part
+    score: float
+    rank: int
+    retrievers: tuple[str, ...]
+    sentences: tuple[Sentence, ...] = ()
+    dense: float = 0.0
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where an answer comes from: document, clause, and the exact sentences quoted from it."""
+
+    doc: str
+    clause: int | None
+    path: str
+    title: str
+    quotes: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    doc_title: str = ""
+    section: str = ""
+    text: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"doc": self.doc, "clause": self.clause, "path": self.path, "title": self.title}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A composed answer. A refusal is a normal answer with refused=True and no citations."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    refused: bool
+    route: Route
+    latency_ms: float = 0.0
+    mode: Literal["extractive", "llm"] = "extractive"
+    notice: str = ""
+    hits: tuple[Hit, ...] = field(default=(), compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `planqa ask --json` object."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "citations": [c.to_json() for c in self.citations],
+            "refused": self.refused,
+            "latency_ms": round(self.latency_ms, 2),
+            "mode": self.mode,
+        }

@@ -1,0 +1,37 @@
+"""The one settings object, read from PLANQA_* environment variables (and CLI flags on top)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.embed import DEFAULT_EMBEDDINGS
+
+
+class Settings(BaseSettings):
+    """Every knob planqa has. Built once at the entry point and passed down."""
+
+    model_config = SettingsConfigDict(env_prefix="PLANQA_", extra="ignore", frozen=True)
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder with manifest.toml and the document files.")
+    data_dir: Path = Field(Path(".planqa"), description="Index, vector cache and feedback (git-ignored).")
+    embeddings: str = Field(DEFAULT_EMBEDDINGS, description="Embedding backend: e5-bundled (default).")
+    chroma_host: str | None = Field(None, description="Chroma server host; unset means the embedded store in data_dir.")
+    chroma_port: int = Field(8000, description="Chroma server port.")
+    top_k: int = Field(5, ge=1, le=50, description="Clauses the retriever returns.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    candidates: int = Field(40, ge=5, description="Chunks each retriever ranks before fusion.")
+    max_question_chars: int = Field(500, ge=10, description="Longer questions are cut to this length.")
+    ui_host: str = Field("127.0.0.1", description="Address the chat UI binds.")
+    ui_port: int = Field(7860, description="Port the chat UI binds.")
+    ui_auth: str | None = Field(None, description="user:password for basic auth on the UI.")
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def vector_cache(self) -> Path:
+        return self.data_dir / "vectors.sqlite"

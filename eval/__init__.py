@@ -1,0 +1,1 @@
+"""Question sets in, scored answers, figures and reports out."""

@@ -1,0 +1,36 @@
+"""python -m eval --dataset FILE --output RESULTS.jsonl [--report DIR] [--k 5] [--baseline]"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    for key, value in (("HF_HUB_OFFLINE", "1"), ("ANONYMIZED_TELEMETRY", "False"), ("GRADIO_ANALYTICS_ENABLED", "False")):
+        os.environ.setdefault(key, value)
+    p = argparse.ArgumentParser(prog="python -m eval", description="Score planqa's answers on a question set.")
+    p.add_argument("--dataset", required=True, type=Path)
+    p.add_argument("--output", required=True, type=Path, help="results JSONL, one line per question")
+    p.add_argument("--report", type=Path, default=None, help="folder for report.md and accuracy_by_type.png")
+    p.add_argument("--k", type=int, default=5, help="cut-off for retrieval recall@k and MRR")
+    p.add_argument("--baseline", action="store_true", help="also score the plain LangChain RAG baseline")
+    args = p.parse_args(argv)
+
+    from assistant.settings import Settings
+    from eval.dataset import DatasetError
+    from eval.run import evaluate
+    from index.errors import PlanqaError
+
+    try:
+        evaluate(args.dataset, args.output, Settings(), args.k, args.baseline, args.report)
+    except (DatasetError, PlanqaError, FileNotFoundError) as exc:
+        print(f"eval: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

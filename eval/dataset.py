@@ -1,0 +1,56 @@
+"""The question-set format (JSONL, one question per line) and its validation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+TYPES = ("responsibility", "by_unit", "fact", "eligibility", "overview", "out_of_scope")
+FIELDS = ("id", "type", "question", "gold_clauses", "gold_units", "answer_contains", "answerable")
+
+
+class DatasetError(ValueError):
+    """A question-set line that is not in the format; the message names file and line."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    question: str
+    gold_clauses: tuple[int, ...]
+    gold_units: tuple[str, ...]
+    answer_contains: tuple[str, ...]
+    answerable: bool
+    doc: str | None = None
+
+
+def load_dataset(path: Path) -> list[Question]:
+    """Read and validate a JSONL question set."""
+    questions = []
+    for n, line in enumerate(Path(path).read_text("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DatasetError(f"{path}:{n}: not JSON ({exc})") from exc
+        missing = [f for f in FIELDS if f not in row]
+        if missing:
+            raise DatasetError(f"{path}:{n}: missing {', '.join(missing)}")
+        if row["type"] not in TYPES:
+            raise DatasetError(f"{path}:{n}: type {row['type']!r} is not one of {TYPES}")
+        questions.append(
+            Question(
+                id=str(row["id"]),
+                type=row["type"],
+                question=row["question"],
+                gold_clauses=tuple(int(c) for c in row["gold_clauses"]),
+                gold_units=tuple(row["gold_units"]),
+                answer_contains=tuple(row["answer_contains"]),
+                answerable=bool(row["answerable"]),
+                doc=row.get("doc"),
+            )
+        )
+    return questions

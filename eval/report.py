@@ -1,0 +1,94 @@
+"""Summary tables for the terminal, and a Markdown report with a PNG chart of accuracy by type."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+ROWS = (
+    ("pass_rate", "overall pass", "pct"),
+    ("recall_at_k", "retrieval recall@k", "pct"),
+    ("mrr", "MRR", "num"),
+    ("citation_precision", "citation precision", "pct"),
+    ("false_refusal_rate", "false refusals", "pct"),
+    ("latency_p50_ms", "latency p50 (ms)", "ms"),
+    ("latency_p95_ms", "latency p95 (ms)", "ms"),
+)
+
+
+def _fmt(value: float, kind: str) -> str:
+    if kind == "pct":
+        return f"{value * 100:.1f}%"
+    if kind == "ms":
+        return f"{value:.1f}"
+    return f"{value:.3f}"
+
+
+def table(figures: list[dict[str, Any]], markdown: bool = False) -> str:
+    """One column per system: overall, per type, and the retrieval and latency figures."""
+    names = [f["system"] for f in figures]
+    types = sorted({t for f in figures for t in f["by_type"]})
+    rows: list[list[str]] = [["metric", *names]]
+    rows.append(["questions", *[str(f["questions"]) for f in figures]])
+    for key, label, kind in ROWS[:1]:
+        rows.append([label, *[_fmt(f[key], kind) for f in figures]])
+    for t in types:
+        rows.append([f"  {t}", *[f"{f['by_type'].get(t, 0) * 100:.1f}% ({f['by_type_counts'].get(t, '-')})" for f in figures]])
+    for key, label, kind in ROWS[1:]:
+        rows.append([label, *[_fmt(f[key], kind) for f in figures]])
+    if markdown:
+        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+        lines += ["| " + " | ".join(c.strip() for c in r) + " |" for r in rows[1:]]
+        return "\n".join(lines)
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)) for r in rows)
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def write_report(directory: Path, figures: list[dict[str, Any]], failures: list[dict[str, Any]], dataset: str, k: int) -> Path:
+    """report.md and accuracy_by_type.png in ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    chart = directory / "accuracy_by_type.png"
+    _chart(chart, figures)
+    lines = [
+        "# planqa evaluation",
+        "",
+        f"Dataset: `{dataset}` · retrieval figures at k={k} (by_unit questions are answered from the parsed records and left out of recall/MRR).",
+        "",
+        table(figures, markdown=True),
+        "",
+        f"![accuracy by question type]({chart.name})",
+        "",
+        "## Failures (planqa)",
+        "",
+    ]
+    lines += [f"- `{f['id']}` ({f['type']}) {f['question']} — {f['reason']}" for f in failures] or ["None."]
+    path = directory / "report.md"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def _chart(path: Path, figures: list[dict[str, Any]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    types = sorted({t for f in figures for t in f["by_type"]})
+    fig, ax = plt.subplots(figsize=(8, 4))
+    width = 0.8 / max(1, len(figures))
+    for i, f in enumerate(figures):
+        xs = [j + i * width for j in range(len(types))]
+        ax.bar(xs, [f["by_type"].get(t, 0) * 100 for t in types], width, label=f["system"])
+    ax.set_xticks([j + width * (len(figures) - 1) / 2 for j in range(len(types))])
+    ax.set_xticklabels(types, rotation=20)
+    ax.set_ylabel("pass rate (%)")
+    ax.set_ylim(0, 105)
+    ax.set_title("Accuracy by question type")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

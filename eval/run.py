@@ -1,0 +1,69 @@
+"""Run a question set through the assistant (and optionally the baseline), score, and report."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from assistant.service import Assistant
+from assistant.settings import Settings
+from eval.dataset import Question, load_dataset
+from eval.score import Summary, judge
+
+
+def run_assistant(assistant: Assistant, questions: list[Question], k: int) -> tuple[list[dict[str, Any]], Summary, list[dict[str, Any]]]:
+    """Results lines, the summary, and the failures, for planqa itself (same path as `planqa ask`)."""
+    results, failures = [], []
+    summary = Summary("planqa")
+    for q in questions:
+        answer = assistant.ask(q.question)
+        result = {"id": q.id, **answer.to_json()}
+        ranking = [h.part.number for h in assistant.retrieve(q.question, k)]
+        verdict = judge(q, result)
+        summary.add(q, verdict, result, ranking, k)
+        results.append({**result, "type": q.type, "passed": verdict.passed, "reason": verdict.reason})
+        if not verdict.passed:
+            failures.append({"id": q.id, "type": q.type, "question": q.question, "reason": verdict.reason})
+    return results, summary, failures
+
+
+def run_baseline(settings: Settings, questions: list[Question], k: int) -> Summary:
+    """The plain LangChain RAG, scored by the same rules."""
+    from eval.baseline import BaselineRAG
+
+    rag = BaselineRAG(settings)
+    summary = Summary("baseline RAG")
+    for q in questions:
+        result = rag.ask(q.question)
+        summary.add(q, judge(q, result), result, rag.ranking(q.question, k), k)
+    return summary
+
+
+def evaluate(dataset: Path, output: Path, settings: Settings, k: int = 5, baseline: bool = False, report: Path | None = None) -> list[dict[str, Any]]:
+    """The whole evaluation; returns the figures of each system."""
+    from eval.report import table, write_report
+
+    questions = load_dataset(dataset)
+    assistant = Assistant.from_settings(settings, build_if_missing=True)
+    results, summary, failures = run_assistant(assistant, questions, k)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8") as handle:
+        for row in results:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    figures = [summary.figures()]
+    if baseline:
+        figures.append(run_baseline(settings, questions, k).figures())
+    print(table(figures))
+    if failures:
+        print(f"\n{len(failures)} failing:")
+        for f in failures:
+            print(f"  {f['id']} [{f['type']}] {f['question']} — {f['reason']}")
+    if report is not None:
+        path = write_report(report, figures, failures, str(dataset), k)
+        print(f"\nreport: {path}")
+    return figures
+
+
+__all__ = ["evaluate", "run_assistant", "run_baseline", "asdict"]

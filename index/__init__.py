@@ -1,0 +1,1 @@
+"""Corpus → clause tree → chunks → vectors and keyword postings. Knows nothing of questions."""

@@ -1,0 +1,166 @@
+"""Build the index: corpus files → parsed documents → chunks → vectors in a fresh Chroma collection,
+verified and then published. Unchanged text costs nothing: the same build id is a no-op, and
+vectors come from the content-hash cache."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from index.chunk import CHUNKING_VERSION, chunk_part
+from index.embed import CachedEmbeddings
+from index.errors import CorpusError, IndexLockedError, PlanqaError
+from index.load import read_document
+from index.manifest import load_manifest
+from index.parse import parse_document
+from index.records import Chunk, DocumentMeta, ParsedDocument, Part, content_id
+from index.store import PREFIX, IndexInfo, active_info, chunk_metadata, publish
+
+Progress = Callable[[int, int], None]
+BATCH = 64
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the CLI and benchmarks."""
+
+    documents: tuple[str, ...]
+    errors: tuple[str, ...]
+    warnings: tuple[str, ...]
+    chunks: int
+    embedded: int
+    cached: int
+    unchanged: bool
+    seconds: float
+    collection: str = ""
+    listed_only: tuple[str, ...] = field(default=())
+
+
+def parse_corpus(corpus_dir: Path) -> tuple[list[ParsedDocument], list[str], list[str]]:
+    """Every provided document parsed; a broken file is reported by name and the rest still parse."""
+    docs: list[ParsedDocument] = []
+    errors: list[str] = []
+    listed: list[str] = []
+    seen: dict[str, str] = {}
+    for meta in load_manifest(corpus_dir):
+        if not meta.file:
+            listed.append(meta.number)
+            continue
+        try:
+            doc = parse_document(read_document(Path(corpus_dir) / meta.file), meta)
+        except CorpusError as exc:
+            errors.append(f"{meta.number}: {exc}")
+            continue
+        digest = content_id(doc.text)
+        if digest in seen:
+            errors.append(f"{meta.number}: {meta.file} has the same text as {seen[digest]}; skipped as a duplicate")
+            continue
+        seen[digest] = meta.number
+        if not doc.parts:
+            errors.append(f"{meta.number}: {meta.file} has no recognisable structure")
+            continue
+        docs.append(doc)
+    return docs, errors, listed
+
+
+def chunk_corpus(docs: list[ParsedDocument]) -> list[tuple[Chunk, Part, DocumentMeta]]:
+    """All chunks with the part and document they belong to."""
+    out = []
+    for doc in docs:
+        for part in doc.parts:
+            for chunk in chunk_part(doc.meta, part):
+                out.append((chunk, part, doc.meta))
+    return out
+
+
+@contextmanager
+def build_lock(data_dir: Path) -> Iterator[None]:
+    """One build at a time per data folder."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "index.lock"
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise IndexLockedError(f"another `planqa index` is running (lock {path}); wait for it to finish") from exc
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_index(
+    corpus_dir: Path,
+    client: Any,
+    embeddings: CachedEmbeddings,
+    embeddings_spec: str,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> BuildReport:
+    """Parse, chunk, embed and publish. Returns what it did; raises only when nothing can be built."""
+    t0 = time.perf_counter()
+    docs, errors, listed = parse_corpus(corpus_dir)
+    warnings = [w for d in docs for w in d.warnings]
+    rows = chunk_corpus(docs)
+    if not rows:
+        raise PlanqaError("nothing to index: " + ("; ".join(errors) or "no provided documents in the manifest"))
+    build_id = content_id(embeddings_spec, CHUNKING_VERSION, *sorted(c.id for c, _, _ in rows))
+    name = PREFIX + build_id[:16]
+    current = active_info(client)
+    if not force and current and current.build_id == build_id:
+        try:
+            if client.get_collection(current.collection).count() == current.chunks:
+                return BuildReport(tuple(d.meta.number for d in docs), tuple(errors), tuple(warnings), len(rows), 0, len(rows), True, time.perf_counter() - t0, current.collection, tuple(listed))
+        except Exception:
+            pass
+    try:
+        client.delete_collection(name)  # a leftover from an interrupted build
+    except Exception:
+        pass
+    collection = client.create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+    hits_before, misses_before = embeddings.hits, embeddings.misses
+    for i in range(0, len(rows), BATCH):
+        batch = rows[i : i + BATCH]
+        vectors = embeddings.embed_documents([c.text for c, _, _ in batch])
+        collection.add(
+            ids=[c.id for c, _, _ in batch],
+            documents=[c.text for c, _, _ in batch],
+            embeddings=vectors,
+            metadatas=[chunk_metadata(c, p, m) for c, p, m in batch],
+        )
+        if progress:
+            progress(min(i + BATCH, len(rows)), len(rows))
+    embedded, cached = embeddings.misses - misses_before, embeddings.hits - hits_before
+    _verify(collection, rows, embeddings)
+    info = IndexInfo(name, embeddings_spec, CHUNKING_VERSION, len(rows), build_id)
+    publish(client, info)
+    return BuildReport(
+        tuple(d.meta.number for d in docs),
+        tuple(errors),
+        tuple(warnings),
+        len(rows),
+        embedded,
+        cached,
+        False,
+        time.perf_counter() - t0,
+        name,
+        tuple(listed),
+    )
+
+
+def _verify(collection: Any, rows: list[tuple[Chunk, Part, DocumentMeta]], embeddings: CachedEmbeddings) -> None:
+    """A build is published only when every chunk is there and a probe query finds its own text."""
+    if collection.count() != len(rows):
+        raise PlanqaError(f"index build incomplete: {collection.count()} of {len(rows)} chunks stored")
+    probe = rows[len(rows) // 2][0]
+    found = collection.query(query_embeddings=[embeddings.embed_documents([probe.text])[0]], n_results=1)
+    if not found["ids"] or found["ids"][0][0] != probe.id:
+        raise PlanqaError("index build failed its probe query; the previous index stays published")

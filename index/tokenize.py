@@ -1,0 +1,57 @@
+"""Chinese tokenisation for keyword search: jieba with a user dictionary of units and policy terms."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import cache
+from importlib import resources
+
+from index.units import default_unit_table
+
+_LOCK = threading.Lock()
+WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]+|\d+(?:\.\d+)?%?")
+STOPWORDS = frozenset(
+    "的 了 和 与 及 等 是 在 对 把 将 为 以 由 向 从 中 上 下 也 或 并 要 有 个 这 那 其 之 各 吗 呢 吧 啊 么 什么 哪些 哪个 "
+    "怎么 怎样 如何 谁 多少 是否 能否 能不能 可以 可不可以 会 不会 请问 一下 方案 文件 规定 里 说 提到 关于 哪 啥 呀 "
+    "我 你 他 我们 你们 有没有 没有 负责 部门 单位 哪里 怎么办 需要 应该 知道 告诉".split()
+)
+
+
+@cache
+def _jieba():  # type: ignore[no-untyped-def]
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    table = default_unit_table()
+    words = set(table.alias_map())
+    raw = resources.files("index").joinpath("data/terms.txt").read_text("utf-8")
+    words.update(w.strip() for w in raw.splitlines() if w.strip() and not w.startswith("#"))
+    for word in sorted(words):
+        tokenizer.add_word(word, freq=200000)
+    return tokenizer
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens: jieba words (search mode) plus single characters of unknown words, no stopwords."""
+    with _LOCK:
+        tokenizer = _jieba()
+    tokens = []
+    for word in tokenizer.cut_for_search(text.lower()):
+        word = word.strip()
+        if not word or word in STOPWORDS or not WORD.search(word):
+            continue
+        tokens.append(word)
+    return tokens
+
+
+def content_terms(text: str) -> list[str]:
+    """Distinct content-bearing tokens of a question (for evidence checks)."""
+    seen: list[str] = []
+    for token in tokenize(text):
+        if token not in seen and (len(token) > 1 or token.isdigit()):
+            seen.append(token)
+    return seen
