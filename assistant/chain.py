@@ -7,7 +7,7 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant import prompts
-from assistant.compose import compose, refusal
+from assistant.compose import compose, refusal, structural_overview
 from assistant.evidence import assess
 from assistant.knowledge import Knowledge
 from assistant.records import Answer
@@ -38,8 +38,8 @@ def _answer_routed(knowledge: Knowledge, routed: Routed, k: int) -> Answer:
     if routed.route == "by_unit":
         return compose(knowledge, routed, [])
     hits = search(knowledge, routed.search_text, k)
-    evidence = assess(routed, hits, knowledge.vocabulary)
-    if not evidence.ok:
+    evidence = assess(knowledge, routed, hits)
+    if not evidence.ok and not (routed.route == "overview" and structural_overview(knowledge, routed, hits)):
         answer = refusal(routed)
     else:
         answer = compose(knowledge, routed, hits)

@@ -8,10 +8,16 @@ from assistant import prompts
 from assistant.knowledge import Knowledge
 from assistant.records import Answer, Citation, Hit
 from assistant.route import Routed, has_figure
+from assistant.retrieve import lexical_coverage, topic_bigrams
 from index.records import Part, Sentence
+from index.tokenize import bigrams
 
-MAX_QUOTES = 2
+MAX_QUOTES = 3
 COMBINE = re.compile(r"共同|一起|都|同时|和.*共同|联合")
+SUBQUESTION = re.compile(r"[？?；;]")
+BASIS = re.compile(r"依据|上级文件|贯彻(落实)?(了)?(什么|哪)|为什么制定|为了什么|制定.*(目的|背景)|发挥什么作用|implement")
+WHOLE_PLAN = re.compile(r"总体|指导思想|什么思想|五大行动|几大行动|哪五个|主要内容|主要任务|到2030|2030年|总目标|目标是什么|实现哪些目标|aim|goal|overview", re.I)
+SECTION_MATCH = 0.6
 
 
 def citation(knowledge: Knowledge, part: Part, quotes: tuple[str, ...] = ()) -> Citation:
@@ -43,28 +49,46 @@ def refusal(routed: Routed, message: str = prompts.REFUSAL) -> Answer:
     return Answer(routed.question, message, (), True, "out_of_scope")
 
 
-def best_sentences(hit: Hit, routed: Routed, limit: int = MAX_QUOTES) -> list[Sentence]:
-    """The hit's most relevant sentences, in document order; a figure the question asks for wins."""
-    ranked = list(hit.sentences) or list(hit.part.sentences[:1])
+def best_sentences(knowledge: Knowledge, hit: Hit, routed: Routed, limit: int = MAX_QUOTES) -> list[Sentence]:
+    """The hit's most relevant sentences, in document order; a figure the question asks for wins,
+    and a question with several parts gets the best sentence for each part."""
+    ranked = list(hit.sentences) or list(hit.part.sentences)
+    if hit.part.kind in ("notice", "colophon") or not ranked:
+        return list(hit.part.sentences)
     if routed.quantity:
         with_figure = [s for s in ranked if has_figure(s.text, routed.quantity)]
         ranked = with_figure + [s for s in ranked if s not in with_figure]
-    if hit.part.kind in ("notice", "colophon"):
-        return list(hit.part.sentences)
-    chosen = ranked[:limit]
-    return sorted(chosen, key=lambda s: s.start)
+    chosen: list[Sentence] = []
+    subquestions = [q for q in SUBQUESTION.split(routed.search_text) if len(q.strip()) >= 4]
+    if len(subquestions) > 1:
+        for sub in subquestions:
+            weights = topic_bigrams(knowledge, sub)
+            best = max(ranked, key=lambda s: (lexical_coverage(weights, s.text), -ranked.index(s)))
+            if best not in chosen:
+                chosen.append(best)
+    for s in ranked:
+        if len(chosen) >= limit:
+            break
+        if s not in chosen:
+            chosen.append(s)
+    return sorted(chosen[:limit], key=lambda s: s.start)
 
 
 def responsibility(knowledge: Knowledge, routed: Routed, hits: list[Hit]) -> Answer:
-    """Who is responsible: the exact 责任单位 list of the best-matching clause."""
-    hit = next((h for h in hits if h.part.units), None) or next((h for h in hits if h.part.kind == "clause"), hits[0])
+    """Who is responsible: the exact 责任单位 list of the best-matching clause.
+
+    A section heading defers to its best clause; text with no unit list (the notice, a clause
+    such as （二十九）) answers with its own sentences, which name who acts.
+    """
+    top = hits[0]
+    if top.part.kind == "section":
+        top = next((h for h in hits if h.part.units), top)
+    if not top.part.units:
+        return passage(knowledge, routed, [top])
+    hit = top
     part = hit.part
-    quotes = best_sentences(hit, routed, 1)
-    head = (
-        prompts.RESPONSIBLE.format(source=source(knowledge, part), title=part.title, units="、".join(part.unit_names))
-        if part.units
-        else prompts.RESPONSIBLE_NONE.format(source=source(knowledge, part), title=part.title)
-    )
+    quotes = best_sentences(knowledge, hit, routed, 1)
+    head = prompts.RESPONSIBLE.format(source=source(knowledge, part), title=part.title, units="、".join(part.unit_names))
     text = f"{head}\n{prompts.QUOTE_INTRO}{quote(quotes)}"
     return Answer(routed.question, text, (citation(knowledge, part, tuple(s.text for s in quotes)),), False, "responsibility")
 
@@ -100,27 +124,61 @@ def passage(knowledge: Knowledge, routed: Routed, hits: list[Hit]) -> Answer:
     hit = hits[0]
     if routed.quantity:
         hit = next((h for h in hits[:3] if any(has_figure(s.text, routed.quantity) for s in h.sentences)), hit)
-    sentences = best_sentences(hit, routed)
+    sentences = best_sentences(knowledge, hit, routed)
     template = prompts.ELIGIBILITY if routed.route == "eligibility" else prompts.FACT
     text = template.format(source=source(knowledge, hit.part)) + quote(sentences)
     return Answer(routed.question, text, (citation(knowledge, hit.part, tuple(s.text for s in sentences)),), False, routed.route)
 
 
+def matching_section(knowledge: Knowledge, doc: str, question: str) -> Part | None:
+    """The section whose heading the question names (most of its character pairs appear in it)."""
+    best, best_share = None, 0.0
+    for part in knowledge.parts:
+        if part.doc != doc or part.kind != "section":
+            continue
+        pairs = set(bigrams(part.title))
+        share = sum(b in question for b in pairs) / len(pairs) if pairs else 0.0
+        if share > best_share:
+            best, best_share = part, share
+    return best if best_share >= SECTION_MATCH else None
+
+
+def structural_overview(knowledge: Knowledge, routed: Routed, hits: list[Hit]) -> bool:
+    """Whether an overview question names a section or asks for the plan's basis or general aims,
+    which the document's structure answers whatever the similarity scores say."""
+    if not hits:
+        return False
+    doc = hits[0].part.doc
+    return matching_section(knowledge, doc, routed.search_text) is not None or bool(BASIS.search(routed.search_text)) or bool(WHOLE_PLAN.search(routed.search_text))
+
+
 def overview(knowledge: Knowledge, routed: Routed, hits: list[Hit]) -> Answer:
-    """Overview questions: the best passage, and for a section its clauses, for the plan its actions."""
-    hit = hits[0]
-    part = hit.part
-    sentences = best_sentences(hit, routed)
+    """Overview questions: a named section with its clauses; the plan's basis (preamble); its general
+    requirements with the list of actions; otherwise the best passage."""
+    doc = hits[0].part.doc
+    parts = [p for p in knowledge.parts if p.doc == doc]
+    section = matching_section(knowledge, doc, routed.search_text)
+    whole = next((p for p in parts if p.kind == "section"), None)
+    if section is not None:
+        part, sentences = section, list(section.sentences)
+    elif BASIS.search(routed.search_text) and any(p.kind == "preamble" for p in parts):
+        part = next(p for p in parts if p.kind == "preamble")
+        sentences = list(part.sentences)
+    elif WHOLE_PLAN.search(routed.search_text) and whole is not None:
+        part, sentences = whole, list(whole.sentences)
+    else:
+        part = hits[0].part
+        sentences = best_sentences(knowledge, hits[0], routed)
     lines = [prompts.FACT.format(source=source(knowledge, part)) + quote(sentences)] if sentences else []
     citations = [citation(knowledge, part, tuple(s.text for s in sentences))]
     if part.kind == "section":
-        members = [p for p in knowledge.parts if p.doc == part.doc and p.kind == "clause" and p.section == part.section]
+        members = [p for p in parts if p.kind == "clause" and p.section == part.section]
         if members:
             lines.append("；".join(f"{p.path}{p.title}" for p in members) + "。")
             citations.extend(citation(knowledge, p) for p in members)
-    if re.search(r"行动|主要任务|主要内容|几大|哪五|哪几|五大", routed.question) or part.kind in ("preamble",) or part.path == "一":
-        sections = [p for p in knowledge.parts if p.doc == part.doc and p.kind == "section" and p.path != "一"]
-        if sections:
+    if part is whole or part.kind == "preamble" or re.search(r"行动|主要任务|主要内容|几大|哪五|哪几|五大", routed.question):
+        sections = [p for p in parts if p.kind == "section" and p is not whole]
+        if sections and part not in sections:
             lines.append(prompts.OVERVIEW_ACTIONS.format(sections="；".join(p.section for p in sections)))
     return Answer(routed.question, "\n".join(lines), tuple(citations), False, "overview")
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from rank_bm25 import BM25Okapi
 
 from assistant.settings import Settings
@@ -13,7 +15,7 @@ from index.embed import CachedEmbeddings, make_embeddings
 from index.manifest import load_manifest
 from index.records import Chunk, DocumentMeta, Part
 from index.store import IndexInfo, make_client, open_active, parts_from_rows
-from index.tokenize import tokenize
+from index.tokenize import bigrams, search_tokens
 from index.units import UnitTable, default_unit_table
 
 
@@ -29,7 +31,13 @@ class Knowledge:
     parts_by_id: dict[str, Part]
     chunks: dict[str, Chunk]
     chunk_ids: list[str]
+    vectors: np.ndarray
+    row_of: dict[str, int]
+    sentence_rows: dict[tuple[str, int], int]
+    part_rows: dict[str, int]
     bm25: BM25Okapi
+    bigram_idf: dict[str, float]
+    idf_cap: float
     documents: dict[str, DocumentMeta]
     units: UnitTable
     vocabulary: str
@@ -39,10 +47,14 @@ class Knowledge:
         """Open the published index (a clear error if missing or built with other settings)."""
         client = make_client(settings.chroma_path, settings.chroma_host, settings.chroma_port)
         collection, info = open_active(client, settings.embeddings, CHUNKING_VERSION)
-        rows = collection.get(include=["documents", "metadatas"])
+        rows = collection.get(include=["documents", "metadatas", "embeddings"])
         parts, chunks = parts_from_rows(rows["ids"], rows["documents"], rows["metadatas"])
-        chunk_ids = sorted(chunks)
-        bm25 = BM25Okapi([tokenize(chunks[c].text) or ["∅"] for c in chunk_ids])
+        chunk_ids = list(rows["ids"])
+        vectors = np.asarray(rows["embeddings"], dtype=np.float32)
+        row_of = {c: i for i, c in enumerate(chunk_ids)}
+        sentence_rows = {(chunks[c].part_id, chunks[c].start): i for i, c in enumerate(chunk_ids) if chunks[c].kind == "window"}
+        bm25 = BM25Okapi([search_tokens(chunks[c].text) or ["∅"] for c in chunk_ids])
+        idf = _bigram_idf(parts)
         try:
             documents = {d.number: d for d in load_manifest(settings.corpus_dir)}
         except Exception:
@@ -56,7 +68,13 @@ class Knowledge:
             parts_by_id={p.id: p for p in parts},
             chunks=chunks,
             chunk_ids=chunk_ids,
+            vectors=vectors,
+            row_of=row_of,
+            sentence_rows=sentence_rows,
+            part_rows={chunks[c].part_id: i for i, c in enumerate(chunk_ids) if chunks[c].kind == "part"},
             bm25=bm25,
+            bigram_idf=idf,
+            idf_cap=float(np.percentile(list(idf.values()), 75)) if idf else 1.0,
             documents=documents,
             units=default_unit_table(),
             vocabulary="\n".join(p.text for p in parts),
@@ -68,3 +86,14 @@ class Knowledge:
     def parts_naming(self, unit: str) -> list[Part]:
         """Every part whose responsibility note names the unit, in document order."""
         return [p for p in self.parts if unit in p.unit_names]
+
+
+def _bigram_idf(parts: list[Part]) -> dict[str, float]:
+    """Inverse sentence frequency of each character bigram, for weighing lexical overlap."""
+    sentences = [s.text for p in parts for s in p.sentences] or [""]
+    df: dict[str, int] = {}
+    for text in sentences:
+        for b in set(bigrams(text)):
+            df[b] = df.get(b, 0) + 1
+    n = len(sentences)
+    return {b: math.log((n + 1) / (c + 0.5)) for b, c in df.items()}

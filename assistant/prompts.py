@@ -10,7 +10,6 @@ REFUSAL_PARENT_MISSING = (
 )
 SOURCE = "《{doc_title}》（{doc}）{path}"
 RESPONSIBLE = "{source}「{title}」的责任单位是：{units}。"
-RESPONSIBLE_NONE = "{source}「{title}」没有列出具体的责任单位。"
 QUOTE_INTRO = "原文："
 BY_UNIT_HEAD = "{unit}在{count}项任务中被列为责任单位："
 BY_UNIT_ITEM = "{i}. {doc} {path}「{title}」（共同责任单位：{others}）"

@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense (Chroma) and keyword (jieba BM25) rankings fused by reciprocal rank."""
+"""Hybrid retrieval: dense (Chroma) and keyword (jieba words + bigrams, BM25) rankings of chunks,
+fused by reciprocal rank; a part scores as its best chunk. Sentences are ranked within each part."""
 
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ from pydantic import ConfigDict
 
 from assistant.knowledge import Knowledge
 from assistant.records import Hit
-from index.records import Sentence
-from index.tokenize import tokenize
+from index.records import Part, Sentence
+from assistant.route import question_bigrams
+from index.tokenize import bigrams, search_tokens, tokenize
+
+LEXICAL_WEIGHT = 0.5  # sentence score = dense similarity + weight × IDF-weighted bigram coverage
+FUSED_WEIGHT = 0.3  # rerank score = best sentence score + weight × fused score relative to the best
 
 
 def reciprocal_rank_fusion(runs: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -25,66 +30,102 @@ def reciprocal_rank_fusion(runs: Sequence[Sequence[str]], k: int = 60) -> list[t
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def dense_run(knowledge: Knowledge, query_vector: list[float], n: int, where: dict | None = None) -> list[tuple[str, float]]:
-    """Chunk ids by cosine similarity, best first."""
-    found = knowledge.collection.query(query_embeddings=[query_vector], n_results=min(n, len(knowledge.chunk_ids)), where=where, include=["distances"])
+def dense_run(knowledge: Knowledge, query_vector: Sequence[float], n: int, docs: Sequence[str] | None = None) -> list[tuple[str, float]]:
+    """Chunk ids by cosine similarity from Chroma, best first."""
+    where = {"doc": {"$in": list(docs)}} if docs else None
+    found = knowledge.collection.query(
+        query_embeddings=[np.asarray(query_vector, dtype=np.float32)], n_results=min(n, len(knowledge.chunk_ids)), where=where, include=["distances"]
+    )
     return [(cid, 1.0 - float(d)) for cid, d in zip(found["ids"][0], found["distances"][0])]
 
 
-def sparse_run(knowledge: Knowledge, tokens: list[str], n: int) -> list[tuple[str, float]]:
-    """Chunk ids by BM25 over jieba tokens, best first; chunks with no shared token are left out."""
+def sparse_run(knowledge: Knowledge, tokens: list[str], n: int, docs: Sequence[str] | None = None) -> list[tuple[str, float]]:
+    """Chunk ids by BM25, best first; chunks sharing no token are left out."""
     if not tokens:
         return []
     scores = knowledge.bm25.get_scores(tokens)
-    order = np.argsort(-scores)[:n]
-    return [(knowledge.chunk_ids[i], float(scores[i])) for i in order if scores[i] > 0]
+    out = []
+    for i in np.argsort(-scores):
+        if scores[i] <= 0 or len(out) >= n:
+            break
+        cid = knowledge.chunk_ids[i]
+        if not docs or knowledge.chunks[cid].doc in docs:
+            out.append((cid, float(scores[i])))
+    return out
 
 
-def search(knowledge: Knowledge, question: str, k: int, query_vector: list[float] | None = None, docs: Sequence[str] | None = None) -> list[Hit]:
-    """The top-k parts for a question, each with its best-matching sentences."""
+def topic_bigrams(knowledge: Knowledge, question: str) -> dict[str, float]:
+    """Character pairs of the question's content words (not pairs across word boundaries), weighted
+    by IDF, capped so that a pair the documents never use does not outweigh everything else."""
+    cap = knowledge.idf_cap
+    stop = question_bigrams()
+    pairs = {b for word in tokenize(question) if len(word) > 1 for b in bigrams(word)}
+    return {b: min(knowledge.bigram_idf.get(b, cap), cap) for b in pairs if b not in stop and not b.isascii()}
+
+
+def lexical_coverage(weights: dict[str, float], text: str) -> float:
+    """Weighted share of the question's topic bigrams that occur in a text."""
+    total = sum(weights.values())
+    return sum(w for b, w in weights.items() if b in text) / total if total else 0.0
+
+
+def rank_sentences(knowledge: Knowledge, part: Part, query_vector: np.ndarray, weights: dict[str, float]) -> list[tuple[Sentence, float]]:
+    """A part's sentences, best first: dense similarity of the sentence plus weighted bigram coverage."""
+    part_row = knowledge.part_rows.get(part.id)
+    part_dense = float(knowledge.vectors[part_row] @ query_vector) if part_row is not None else 0.0
+    scored = []
+    for s in part.sentences:
+        row = knowledge.sentence_rows.get((part.id, s.start))
+        dense = float(knowledge.vectors[row] @ query_vector) if row is not None else part_dense
+        scored.append((s, dense + LEXICAL_WEIGHT * lexical_coverage(weights, s.text)))
+    scored.sort(key=lambda x: -x[1])
+    return scored
+
+
+def part_evidence(knowledge: Knowledge, part: Part, query_vector: np.ndarray, weights: dict[str, float]) -> tuple[float, tuple[Sentence, ...]]:
+    """How well a part answers: its best sentence's score (or its own, when it has none), and its ranked sentences."""
+    ranked = rank_sentences(knowledge, part, query_vector, weights)
+    if ranked:
+        return ranked[0][1], tuple(s for s, _ in ranked)
+    row = knowledge.part_rows.get(part.id)
+    dense = float(knowledge.vectors[row] @ query_vector) if row is not None else 0.0
+    return dense + LEXICAL_WEIGHT * lexical_coverage(weights, part.text), ()
+
+
+def search(knowledge: Knowledge, question: str, k: int, query_vector: Sequence[float] | None = None, docs: Sequence[str] | None = None) -> list[Hit]:
+    """The top-k parts for a question, each with its sentences ranked."""
     n = knowledge.settings.candidates
-    vector = query_vector if query_vector is not None else knowledge.embeddings.embed_query(question)
-    where = {"doc": {"$in": list(docs)}} if docs else None
-    dense = dense_run(knowledge, vector, n, where)
-    sparse = sparse_run(knowledge, tokenize(question), n * 2)
-    if docs:
-        sparse = [(c, s) for c, s in sparse if knowledge.chunks[c].doc in docs]
-    sparse = sparse[:n]
-    dense_parts = _parts_of([c for c, _ in dense], knowledge)
-    sparse_parts = _parts_of([c for c, _ in sparse], knowledge)
-    fused = reciprocal_rank_fusion([dense_parts, sparse_parts], k=knowledge.settings.rrf_k)
+    vector = np.asarray(query_vector if query_vector is not None else knowledge.embeddings.embed_query(question), dtype=np.float32)
+    dense = dense_run(knowledge, vector, n, docs)
+    sparse = sparse_run(knowledge, search_tokens(question), n, docs)
+    fused = reciprocal_rank_fusion([[c for c, _ in dense], [c for c, _ in sparse]], k=knowledge.settings.rrf_k)
+    in_dense = {c for c, _ in dense}
+    in_sparse = {c for c, _ in sparse}
     best_dense: dict[str, float] = {}
     for cid, sim in dense:
         pid = knowledge.chunks[cid].part_id
         best_dense[pid] = max(best_dense.get(pid, -1.0), sim)
-    sentence_rank = _sentence_ranking(knowledge, dense, sparse)
-    hits = []
-    for rank, (pid, score) in enumerate(fused[:k], 1):
-        part = knowledge.parts_by_id[pid]
-        found_by = tuple(name for name, run in (("dense", dense_parts), ("bm25", sparse_parts)) if pid in run)
-        hits.append(Hit(part, score, rank, found_by, tuple(sentence_rank.get(pid, ())), best_dense.get(pid, 0.0)))
-    return hits
-
-
-def _parts_of(chunk_ids: list[str], knowledge: Knowledge) -> list[str]:
-    out: list[str] = []
-    for cid in chunk_ids:
+    weights = topic_bigrams(knowledge, question)
+    candidates: list[tuple[str, float, tuple[str, ...]]] = []
+    seen: set[str] = set()
+    for cid, score in fused:
         pid = knowledge.chunks[cid].part_id
-        if pid not in out:
-            out.append(pid)
-    return out
-
-
-def _sentence_ranking(knowledge: Knowledge, dense: list[tuple[str, float]], sparse: list[tuple[str, float]]) -> dict[str, list[Sentence]]:
-    """Per part, its sentence chunks ordered by fused dense + keyword rank."""
-    windows = lambda run: [c for c, _ in run if knowledge.chunks[c].kind == "window"]  # noqa: E731
-    fused = reciprocal_rank_fusion([windows(dense), windows(sparse)], k=10)
-    out: dict[str, list[Sentence]] = {}
-    for cid, _ in fused:
-        chunk = knowledge.chunks[cid]
-        sentence = Sentence(str(chunk.metadata["sentence"]), chunk.start, chunk.end)
-        out.setdefault(chunk.part_id, []).append(sentence)
-    return out
+        if pid in seen:
+            continue
+        seen.add(pid)
+        found_by = tuple(name for name, run in (("dense", in_dense), ("bm25", in_sparse)) if cid in run)
+        candidates.append((pid, score, found_by))
+        if len(candidates) >= max(k, knowledge.settings.rerank_depth):
+            break
+    scored = []
+    top_fused = candidates[0][1] if candidates else 1.0
+    for pid, score, found_by in candidates:
+        part = knowledge.parts_by_id[pid]
+        evidence, ranked = part_evidence(knowledge, part, vector, weights)
+        blended = evidence + FUSED_WEIGHT * score / top_fused
+        scored.append((blended if knowledge.settings.rerank_depth else score, score, part, found_by, ranked))
+    scored.sort(key=lambda x: -x[0])
+    return [Hit(part, fused_score, i, found_by, ranked, best_dense.get(part.id, 0.0)) for i, (_, fused_score, part, found_by, ranked) in enumerate(scored[:k], 1)]
 
 
 class HybridRetriever(BaseRetriever):
@@ -99,8 +140,12 @@ class HybridRetriever(BaseRetriever):
 
 
 def hit_document(hit: Hit) -> Document:
+    """A hit as a LangChain Document."""
     p = hit.part
     return Document(
         page_content=p.text,
         metadata={"doc": p.doc, "clause": p.number, "path": p.path, "title": p.title, "units": list(p.unit_names), "score": hit.score, "rank": hit.rank},
     )
+
+
+__all__ = ["HybridRetriever", "reciprocal_rank_fusion", "search", "rank_sentences"]

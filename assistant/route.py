@@ -17,10 +17,11 @@ from index.units import UnitTable
 WHO = re.compile(r"谁|哪些部门|哪个部门|哪些单位|哪个单位|哪几个部门|哪家|由哪|责任单位|责任部门|牵头|归口|主管|who\b|which (units|departments|agencies|bureaus)|responsible", re.I)
 WHAT_UNIT_DOES = re.compile(
     r"负责(哪些|什么|哪几|哪项|哪方面)|承担(了)?(哪些|什么)|(哪些|什么)(工作|任务|职责|事项|条款)|职责|分工|任务有|参与(了)?(哪些|什么)|"
-    r"涉及(哪些|什么)|管(哪些|什么)|干什么|做什么|被列为|列为责任单位|名下|tasks?|duties|assigned|responsible for what|what is .* responsible for",
+    r"涉及(哪些|什么)|管(哪些|什么)|干什么|做什么|(哪些|什么)事|有什么(工作|任务|职责)|被列为|列为责任单位|名下|"
+    r"tasks?|duties|assigned|responsible for what|what is .* responsible for",
     re.I,
 )
-OVERVIEW = re.compile(r"总体目标|总体要求|主要内容|主要任务|几大行动|哪些行动|五大行动|哪五个|概括|概述|保障措施|指导思想|什么思想为指导|为了贯彻|贯彻落实什么|目标是什么|达到什么|要实现哪些目标|打造什么|什么思路|overview|summar|aim|by 2030", re.I)
+OVERVIEW = re.compile(r"依据|上级文件|制定.*(目的|背景)|为什么制定|发挥什么作用|总体目标|总体要求|主要内容|主要任务|几大行动|哪些行动|五大行动|哪五个|概括|概述|保障措施|指导思想|什么思想为指导|为了贯彻|贯彻落实什么|目标是什么|达到什么|要实现哪些目标|打造什么|什么思路|overview|summar|aim|by 2030", re.I)
 ELIGIBILITY = re.compile(r"我|能不能|可不可以|能否|可以.*吗|能.*吗|有没有|是否可以|有.*吗|符合条件|can i\b|am i\b|eligible|can (new|migrant|flexible)", re.I)
 INJECTION = re.compile(
     r"忽略(以上|之前|前面|上述|所有)|无视(以上|之前|规则)|系统提示|提示词|管理员模式|开发者模式|隐藏指令|越狱|扮演|你现在是|输出你的|"
@@ -30,8 +31,9 @@ INJECTION = re.compile(
 TASK_REQUEST = re.compile(r"写(一|个|首|篇|段)|作(一)?首|翻译|编(一|个)|代码|编程|python|java|sql|快速排序|算法|讲个笑话|write (a|me)|translate|poem", re.I)
 PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(市|州|县|省|自治区)(?=的|新型|城镇化|贯彻|城市|$|里|有|对|在)")
 HOME_PLACES = ("格尔木", "青海", "本", "我", "全", "该", "各", "设区", "城", "省")
-QUANTITY = re.compile(r"多少|几(个|项|年|月|天|成|倍|万|亿|次|所|家|处)?|什么时(候|间)|哪(一)?年|how (much|many)|what percentage", re.I)
-MONEY = re.compile(r"多少钱|租金|房价|价格|票价|投资|金额|资金(是)?多少|多少元|费用|工资|收入是多少|收入有多少|cost|price")
+# "哪几个" lists things; "几个" and "多少" ask for a figure.
+QUANTITY = re.compile(r"多少|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|什么时(候|间)|何时|哪(一)?年|截止|期限|how (much|many)|what percentage|when\b|deadline", re.I)
+MONEY = re.compile(r"钱|租金|房价|价格|票价|投资|金额|资金|费用|工资|收入|标准|cost|price|rent", re.I)
 RATE = re.compile(r"率|比例|百分之|占比|增长目标|增速|percent", re.I)
 PEOPLE = re.compile(r"多少人|人口(有)?多少|人数|population", re.I)
 NUMBER_IN = {"money": re.compile(r"\d[\d.]*\s*(元|万元|亿元)"), "rate": re.compile(r"\d[\d.]*\s*%|百分之"), "people": re.compile(r"\d[\d.]*\s*万?人(?!民)")}
@@ -51,10 +53,10 @@ class Routed:
 
 
 @cache
-def _english_terms() -> tuple[tuple[str, str], ...]:
+def _query_terms(table: str) -> tuple[tuple[str, str], ...]:
     raw = resources.files("assistant").joinpath("data/query_terms.toml").read_text("utf-8")
-    table = tomllib.loads(raw)["english"]
-    return tuple(sorted(table.items(), key=lambda kv: -len(kv[0])))
+    rows = tomllib.loads(raw)[table]
+    return tuple(sorted(rows.items(), key=lambda kv: -len(kv[0])))
 
 
 @cache
@@ -62,6 +64,26 @@ def _t2s():  # type: ignore[no-untyped-def]
     from opencc import OpenCC
 
     return OpenCC("t2s")
+
+
+@cache
+def question_bigrams() -> frozenset[str]:
+    """Character pairs of question-shaping words; they never count as evidence."""
+    raw = resources.files("assistant").joinpath("data/query_terms.toml").read_text("utf-8")
+    words = tomllib.loads(raw)["question_words"]["words"].split()
+    return frozenset(w[i : i + 2] for w in words for i in range(len(w) - 1))
+
+
+@cache
+def unsupported_attributes() -> tuple[str, ...]:
+    raw = resources.files("assistant").joinpath("data/query_terms.toml").read_text("utf-8")
+    return tuple(tomllib.loads(raw)["unsupported_attributes"]["words"].split())
+
+
+def unsupported_attribute(question: str, vocabulary: str) -> str:
+    """An attribute the question asks for (a phone number, an official's name…) that the corpus never mentions."""
+    lower = question.lower()
+    return next((w for w in unsupported_attributes() if w.lower() in lower and w not in vocabulary), "")
 
 
 def normalise(question: str, limit: int) -> tuple[str, bool]:
@@ -73,18 +95,19 @@ def normalise(question: str, limit: int) -> tuple[str, bool]:
     return _t2s().convert(text), cut
 
 
-def expand_english(question: str) -> str:
-    """The question plus the plan's own terms for the English phrases in it."""
+def expand_query(question: str) -> str:
+    """The question plus the plan's own terms for the English phrases and everyday words in it."""
     lower = question.lower()
-    extra = [zh for en, zh in _english_terms() if re.search(rf"\b{re.escape(en)}", lower)]
+    extra = [zh for en, zh in _query_terms("english") if re.search(rf"\b{re.escape(en)}", lower)]
+    extra += [official for word, official in _query_terms("synonyms") if word in question and official not in question]
     return question if not extra else question + " " + " ".join(extra)
 
 
 def quantity_kind(question: str) -> str:
     """'money', 'rate', 'people', 'number' or '' — what kind of figure the question asks for."""
-    if not QUANTITY.search(question) and not MONEY.search(question):
+    if not QUANTITY.search(question):
         return ""
-    if MONEY.search(question):
+    if MONEY.search(question) and re.search(r"多少|how much", question, re.I):
         return "money"
     if PEOPLE.search(question):
         return "people"
@@ -114,7 +137,7 @@ def foreign_place(question: str, vocabulary: str) -> str:
 
 def route(question: str, units: UnitTable, vocabulary: str) -> Routed:
     """Classify a normalised question. Hard refusals come first; everything else is answerable."""
-    search_text = expand_english(question)
+    search_text = expand_query(question)
     if INJECTION.search(question):
         return Routed(question, search_text, "out_of_scope", reason="injection")
     if TASK_REQUEST.search(question):
@@ -122,6 +145,9 @@ def route(question: str, units: UnitTable, vocabulary: str) -> Routed:
     place = foreign_place(question, vocabulary)
     if place:
         return Routed(question, search_text, "out_of_scope", reason=f"about {place}, which the documents do not cover")
+    attribute = unsupported_attribute(question, vocabulary)
+    if attribute:
+        return Routed(question, search_text, "out_of_scope", reason=f"asks for {attribute}, which the documents never mention")
     named = tuple(units.find_in(search_text))
     quantity = quantity_kind(question)
     if named and WHAT_UNIT_DOES.search(search_text) and not re.search(r"谁|哪些部门|哪个部门|哪些单位|who|which (units|departments)", search_text, re.I):

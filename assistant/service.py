@@ -9,7 +9,7 @@ from assistant.chain import build_chain
 from assistant.knowledge import Knowledge
 from assistant.records import Answer, Hit
 from assistant.retrieve import search
-from assistant.route import expand_english, normalise
+from assistant.route import expand_query, normalise
 from assistant.settings import Settings
 from index.build import BuildReport, build_index, build_lock
 from index.embed import make_embeddings
@@ -63,4 +63,4 @@ class Assistant:
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
         """The retriever's own ranking of parts for a question (for evaluation)."""
         text, _ = normalise(question, self.settings.max_question_chars)
-        return search(self.knowledge, expand_english(text), k or self.settings.top_k)
+        return search(self.knowledge, expand_query(text), k or self.settings.top_k)

@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Clauses the retriever returns.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     candidates: int = Field(40, ge=5, description="Chunks each retriever ranks before fusion.")
+    rerank_depth: int = Field(8, ge=0, description="Fused candidates re-ordered by their best sentence's evidence (0: off).")
     max_question_chars: int = Field(500, ge=10, description="Longer questions are cut to this length.")
     ui_host: str = Field("127.0.0.1", description="Address the chat UI binds.")
     ui_port: int = Field(7860, description="Port the chat UI binds.")

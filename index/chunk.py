@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from index.records import Chunk, DocumentMeta, Part, content_id
 
-CHUNKING_VERSION = "parts+sentences-v1"
+CHUNKING_VERSION = "parts+sentences-v3"
 MIN_SENTENCE_CHARS = 6
 
 

@@ -27,7 +27,7 @@ LEVELS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 COLOPHON = re.compile(r"^(信息公开属性|抄送|（此件|此件|附件[:：]?$)")
-SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]|[^。！？；!?;]+$")
+SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]|[^。！？!?]+$")
 TITLE_END = re.compile(r"[。！？]")
 
 
@@ -65,7 +65,7 @@ class _Open:
 
 
 def split_sentences(text: str, offset: int) -> tuple[Sentence, ...]:
-    """Sentences (and ；-fragments) with document offsets; the unit note is not a sentence."""
+    """Sentences with document offsets; the unit note is not a sentence."""
     out = []
     for m in SENTENCE.finditer(text):
         raw = m.group(0)

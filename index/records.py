@@ -37,7 +37,7 @@ class DocumentMeta:
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence (or 「；」-separated fragment) with offsets in its document's clean text."""
+    """A sentence with offsets in its document's clean text."""
 
     text: str
     start: int

@@ -58,6 +58,7 @@ def chunk_metadata(chunk: Chunk, part: Part, meta: DocumentMeta) -> dict[str, An
         md["part_start"] = part.start
         md["unit_note"] = part.unit_note
         md["unit_refs"] = json.dumps([[u.name, u.role, u.written] for u in part.units], ensure_ascii=False)
+        md["sentences"] = json.dumps([[s.start - part.start, s.end - part.start] for s in part.sentences])
     else:
         md["sentence"] = chunk.text.split("：", 1)[1] if "：" in chunk.text else chunk.text
     return md
@@ -65,17 +66,16 @@ def chunk_metadata(chunk: Chunk, part: Part, meta: DocumentMeta) -> dict[str, An
 
 def parts_from_rows(ids: list[str], documents: list[str], metadatas: list[dict[str, Any]]) -> tuple[list[Part], dict[str, Chunk]]:
     """Rebuild part records (with sentences) and chunk records from a collection's rows."""
-    sentences: dict[str, list[Sentence]] = {}
     chunks: dict[str, Chunk] = {}
     for cid, text, md in zip(ids, documents, metadatas):
         chunks[cid] = Chunk(cid, md["part_id"], md["doc"], md["path"], md["kind"], text, int(md["start"]), int(md["end"]), dict(md))
-        if md["kind"] == "window":
-            sentences.setdefault(md["part_id"], []).append(Sentence(md["sentence"], int(md["start"]), int(md["end"])))
     parts = []
     for md in metadatas:
         if md["kind"] != "part":
             continue
         refs = tuple(UnitRef(n, r, w) for n, r, w in json.loads(md.get("unit_refs") or "[]"))
+        text, base = md["part_text"], int(md["part_start"])
+        sentences = tuple(Sentence(text[a:b], base + a, base + b) for a, b in json.loads(md.get("sentences") or "[]"))
         parts.append(
             Part(
                 doc=md["doc"],
@@ -87,7 +87,7 @@ def parts_from_rows(ids: list[str], documents: list[str], metadatas: list[dict[s
                 text=md["part_text"],
                 start=int(md["part_start"]),
                 end=int(md["part_start"]) + len(md["part_text"]),
-                sentences=tuple(sorted(sentences.get(md["part_id"], []), key=lambda s: s.start)),
+                sentences=sentences,
                 units=refs,
                 unit_note=md.get("unit_note", ""),
             )

@@ -48,6 +48,20 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+def bigrams(text: str) -> list[str]:
+    """Overlapping character pairs of each Chinese run, plus Latin words and numbers."""
+    out: list[str] = []
+    for run in re.findall(r"[\u4e00-\u9fff]+", text):
+        out.extend([run[i : i + 2] for i in range(len(run) - 1)] or [run])
+    out.extend(re.findall(r"[a-z]+|\d+", text.lower()))
+    return out
+
+
+def search_tokens(text: str) -> list[str]:
+    """What keyword search indexes: jieba words (exact terms) and character bigrams (recall)."""
+    return tokenize(text) + bigrams(text)
+
+
 def content_terms(text: str) -> list[str]:
     """Distinct content-bearing tokens of a question (for evidence checks)."""
     seen: list[str] = []

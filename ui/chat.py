@@ -1,0 +1,121 @@
+"""The chat's event handlers: take a question, stream the answer, record feedback.
+
+History is kept in a gr.State of message dicts the UI renders itself (the chatbot only displays
+it), and answers by their message index so that 👍/👎 on a message finds its question.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from assistant import prompts
+from assistant.records import Answer
+from assistant.service import Assistant
+from ui import texts
+from ui.feedback import Feedback, FeedbackLog, rating_of
+from ui.render import answer_html, plain_text, question_html, split_notice, status_html, stream_points
+
+log = logging.getLogger(__name__)
+
+Message = dict[str, str]
+STREAM_DELAY_S = 0.02
+
+
+def answer_record(answer: Answer) -> dict[str, Any]:
+    """What feedback keeps of an answer: the `planqa ask --json` object with the citations' labels."""
+    record = answer.to_json()
+    record["citations"] = [{**c.to_json(), "doc_title": c.doc_title} for c in answer.citations]
+    return record
+
+
+class ChatHandlers:
+    """Handlers bound to one assistant and one feedback log; shared by every browser session."""
+
+    def __init__(self, assistant: Assistant, feedback: FeedbackLog, stream_delay_s: float = STREAM_DELAY_S) -> None:
+        self.assistant = assistant
+        self.feedback = feedback
+        self.stream_delay_s = stream_delay_s
+        self.limit = assistant.settings.max_question_chars
+        self.notice = prompts.TRUNCATED.format(limit=self.limit)
+        self.titles = {number: meta.title for number, meta in assistant.knowledge.documents.items()}
+
+    def submit(self, question: str, history: list[Message]) -> tuple[Any, Any, str]:
+        """Put the question in the chat and clear the box; blank input changes nothing."""
+        question = (question or "").strip()
+        if not question:
+            return gr.skip(), gr.skip(), ""
+        shown = question if len(question) <= self.limit else question[: self.limit] + texts.QUESTION_CUT
+        history = [*history, {"role": "user", "content": question_html(shown)}]
+        return "", history, question
+
+    def respond(self, question: str, history: list[Message], answers: dict[int, Any]) -> Iterator[tuple[Any, ...]]:
+        """Stream the answer to the pending question into the chat, then its source cards."""
+        if not question:
+            return
+        index = len(history)
+        history = [*history, {"role": "assistant", "content": status_html(texts.THINKING)}]
+        yield history, history, answers, gr.skip()
+        try:
+            answer = self.assistant.ask(question)
+        except Exception:
+            log.exception("answering failed for question %r", question[:200])
+            history[index] = {"role": "assistant", "content": status_html(texts.ERROR_MESSAGE, "error")}
+            yield history, history, answers, gr.skip()
+            return
+        _, body = split_notice(answer.text, self.notice)
+        for point in stream_points(body)[:-1]:
+            history[index] = {"role": "assistant", "content": answer_html(answer, shown=point, notice=self.notice)}
+            yield history, history, answers, gr.skip()
+            time.sleep(self.stream_delay_s)
+        history[index] = {"role": "assistant", "content": answer_html(answer, notice=self.notice, titles=self.titles)}
+        answers = {**answers, index: answer_record(answer)}
+        yield history, history, answers, plain_text(answer)
+
+    def like(self, answers: dict[int, Any], data: gr.LikeData) -> tuple[str, Any]:
+        """Record 👍/👎 on one answer; remember it so that a comment can follow."""
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        record = answers.get(index)
+        if record is None:
+            return texts.FEEDBACK_NOTHING, None
+        rating = rating_of(data.liked)
+        if rating is None:
+            return texts.FEEDBACK_RETRACTED, None
+        self._write(record, rating, "")
+        return texts.FEEDBACK_THANKS, {"index": index, "rating": rating}
+
+    def comment(self, comment: str, rated: dict[str, Any] | None, answers: dict[int, Any]) -> tuple[str, Any]:
+        """Record a comment on the answer last rated (or else the latest answer)."""
+        comment = (comment or "").strip()
+        if not comment:
+            return texts.FEEDBACK_EMPTY_COMMENT, gr.skip()
+        if not answers:
+            return texts.FEEDBACK_NOTHING, gr.skip()
+        index = rated["index"] if rated and rated.get("index") in answers else max(answers)
+        rating = rated["rating"] if rated and rated.get("index") == index else None
+        self._write(answers[index], rating, comment[:2000])
+        return texts.FEEDBACK_COMMENT_THANKS, ""
+
+    def _write(self, record: dict[str, Any], rating: Any, comment: str) -> None:
+        try:
+            self.feedback.append(Feedback(record["question"], record["answer"], tuple(record["citations"]), rating, comment))
+        except OSError:
+            log.exception("could not write feedback to %s", self.feedback.path)
+            raise gr.Error("评价未能保存，请稍后再试。", print_exception=False) from None
+
+    def ask_json(self, question: str) -> dict[str, Any]:
+        """The /ask API: the same object as `planqa ask --json`."""
+        try:
+            return self.assistant.ask(question or "").to_json()
+        except Exception:
+            log.exception("API answering failed for question %r", (question or "")[:200])
+            raise gr.Error(texts.ERROR_MESSAGE, print_exception=False) from None
+
+    @staticmethod
+    def clear() -> tuple[list[Message], list[Message], dict[int, Any], str, None, str]:
+        """Empty chat, answers, copy text, rating and feedback status."""
+        return [], [], {}, "", None, ""

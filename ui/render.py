@@ -1,0 +1,148 @@
+"""Pure HTML rendering of answers and their source cards. Every piece of text is escaped here.
+
+The chat shows these strings as HTML, so nothing from a question or a document may reach the page
+unescaped. The output never contains a newline: a blank line would end the chatbot's HTML block
+and let Markdown reinterpret what follows.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+from assistant.records import Answer, Citation
+from ui.texts import REFUSAL_LABEL, SOURCES_LABEL
+
+
+def esc(text: str) -> str:
+    """Escape text for HTML content and attribute values."""
+    return html.escape(text or "", quote=True)
+
+
+def text_block(text: str) -> str:
+    """Escaped text with its line breaks kept as <br>."""
+    return "<br>".join(esc(line) for line in (text or "").splitlines())
+
+
+def question_html(question: str) -> str:
+    """The user's question as it appears in the chat: plain text, escaped."""
+    return f'<div class="pq-question">{text_block(question)}</div>'
+
+
+def highlight(text: str, quotes: Iterable[str]) -> str:
+    """Escaped text with every occurrence of the quoted sentences wrapped in <mark>."""
+    spans: list[tuple[int, int]] = []
+    for quote in quotes:
+        if not quote:
+            continue
+        start = text.find(quote)
+        while start != -1:
+            spans.append((start, start + len(quote)))
+            start = text.find(quote, start + len(quote))
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, pos = [], 0
+    for start, end in merged:
+        out.append(text_block(text[pos:start]))
+        out.append(f"<mark>{text_block(text[start:end])}</mark>")
+        pos = end
+    out.append(text_block(text[pos:]))
+    return "".join(out)
+
+
+def unit_tags(units: Sequence[str]) -> str:
+    """Responsible departments as tags; a note when the clause names none."""
+    if not units:
+        return '<span class="pq-muted">未列出责任单位</span>'
+    return "".join(f'<span class="pq-tag">{esc(u)}</span>' for u in units)
+
+
+def citation_label(citation: Citation) -> str:
+    """One line naming a citation: 《short title》（文号） path 「title」."""
+    title = citation.doc_title or citation.doc
+    clause = f"「{citation.title}」" if citation.title else ""
+    return f"《{title}》（{citation.doc}） {citation.path}{clause}"
+
+
+def source_card(citation: Citation, number: int, full_title: str = "") -> str:
+    """A collapsed <details> card: document, section, clause, departments and highlighted clause text."""
+    doc_title = full_title or citation.doc_title or citation.doc
+    rows = [
+        ("文件", f"《{esc(doc_title)}》"),
+        ("文号", esc(citation.doc)),
+        ("章节", esc(citation.section) or '<span class="pq-muted">—</span>'),
+        ("条款", f"{esc(citation.path)} {esc(citation.title)}"),
+        ("责任单位", unit_tags(citation.units)),
+    ]
+    meta = "".join(f'<div class="pq-row"><span class="pq-key">{k}</span><span class="pq-val">{v}</span></div>' for k, v in rows)
+    body = highlight(citation.text, citation.quotes) if citation.text else '<span class="pq-muted">（无条款原文）</span>'
+    return (
+        f'<details class="pq-source" data-path="{esc(citation.path)}" data-doc="{esc(citation.doc)}">'
+        f'<summary><span class="pq-ref">[{number}]</span> {esc(citation_label(citation))}</summary>'
+        f'<div class="pq-source-body">{meta}<blockquote class="pq-clause">{body}</blockquote></div>'
+        "</details>"
+    )
+
+
+def split_notice(text: str, notice: str) -> tuple[str, str]:
+    """Separate a leading notice line (such as 'question was cut') from the answer text."""
+    if notice and text.startswith(notice):
+        return notice, text[len(notice) :].lstrip("\n")
+    return "", text
+
+
+def answer_html(
+    answer: Answer,
+    shown: int | None = None,
+    notice: str = "",
+    titles: dict[str, str] | None = None,
+) -> str:
+    """An answer as chat HTML. ``shown`` limits the text (while streaming) and omits the sources.
+
+    ``notice`` is a known leading line of the text to show as a notice; ``titles`` maps 文号 to
+    full document titles for the source cards.
+    """
+    lead, text = split_notice(answer.text, notice)
+    lead = answer.notice or lead
+    complete = shown is None or shown >= len(text)
+    body = text if shown is None else text[:shown]
+    classes = "pq-answer pq-refused" if answer.refused else "pq-answer"
+    parts = [f'<div class="{classes}">']
+    if lead:
+        parts.append(f'<div class="pq-notice">{text_block(lead)}</div>')
+    if answer.refused:
+        parts.append(f'<div class="pq-refusal-label">{REFUSAL_LABEL}</div>')
+    parts.append(f'<div class="pq-text">{text_block(body)}{"" if complete else "<span class=pq-cursor>▍</span>"}</div>')
+    if complete and shown is None and answer.citations:
+        titles = titles or {}
+        cards = "".join(source_card(c, i, titles.get(c.doc, "")) for i, c in enumerate(answer.citations, 1))
+        parts.append(f'<div class="pq-sources"><div class="pq-sources-head">{SOURCES_LABEL}（{len(answer.citations)}）</div>{cards}</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def status_html(message: str, kind: str = "thinking") -> str:
+    """A short status line in the chat: 'thinking' while answering, 'error' when something failed."""
+    return f'<div class="pq-status pq-{esc(kind)}">{text_block(message)}</div>'
+
+
+def plain_text(answer: Answer) -> str:
+    """The answer and its sources as plain text, for the copy button."""
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("")
+        lines.append(f"{SOURCES_LABEL}：")
+        lines.extend(f"[{i}] {citation_label(c)}" for i, c in enumerate(answer.citations, 1))
+    return "\n".join(lines)
+
+
+def stream_points(text: str) -> list[int]:
+    """Where to cut the text while streaming it: after each sentence or clause punctuation."""
+    points = [i + 1 for i, ch in enumerate(text) if ch in "。；！？\n"]
+    if not points or points[-1] != len(text):
+        points.append(len(text))
+    return points
