@@ -16,7 +16,11 @@ MAX_QUOTES = 3
 COMBINE = re.compile(r"共同|一起|都|同时|和.*共同|联合")
 SUBQUESTION = re.compile(r"[？?；;]")
 BASIS = re.compile(r"依据|上级文件|贯彻(落实)?(了)?(什么|哪)|为什么制定|为了什么|制定.*(目的|背景)|发挥什么作用|implement")
-WHOLE_PLAN = re.compile(r"总体|指导思想|什么思想|五大行动|几大行动|哪五个|主要内容|主要任务|到2030|2030年|总目标|目标是什么|实现哪些目标|aim|goal|overview", re.I)
+WHOLE_PLAN = re.compile(
+    r"总体|指导思想|什么思想|五大行动|几大行动|哪五个|主要内容|主要任务|到2030|2030年|总目标|什么目标|目标是什么|实现哪些目标|时间节点|"
+    r"最终|最后想|aim|goal|overview",
+    re.I,
+)
 SECTION_MATCH = 0.6
 
 

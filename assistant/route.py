@@ -14,10 +14,10 @@ from importlib import resources
 from assistant.records import Route
 from index.units import UnitTable
 
-WHO = re.compile(r"谁|哪些部门|哪个部门|哪些单位|哪个单位|哪几个部门|哪家|由哪|责任单位|责任部门|牵头|归口|主管|who\b|which (units|departments|agencies|bureaus)|responsible", re.I)
+WHO = re.compile(r"谁|(哪|几)(几)?(家|个部门|些部门|个单位|些单位|些机构|个机构)|哪家|由哪|归哪|找哪|部门管|单位管|责任单位|责任部门|牵头|归口|主管|who\b|which (units|departments|agencies|bureaus)|responsible", re.I)
 WHAT_UNIT_DOES = re.compile(
     r"负责(哪些|什么|哪几|哪项|哪方面)|承担(了)?(哪些|什么)|(哪些|什么)(工作|任务|职责|事项|条款)|职责|分工|任务有|参与(了)?(哪些|什么)|"
-    r"涉及(哪些|什么)|管(哪些|什么)|干什么|做什么|(哪些|什么)事|有什么(工作|任务|职责)|被列为|列为责任单位|名下|"
+    r"涉及(哪些|什么)|管(哪些|什么)|干什么|做什么|(哪些|什么)事|有什么(工作|任务|职责)|被列为|列为责任单位|名下|点名|条目|哪几项|哪些项|多少项|"
     r"tasks?|duties|assigned|responsible for what|what is .* responsible for",
     re.I,
 )
@@ -36,7 +36,14 @@ QUANTITY = re.compile(r"多少|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|�
 MONEY = re.compile(r"钱|租金|房价|价格|票价|投资|金额|资金|费用|工资|收入|标准|cost|price|rent", re.I)
 RATE = re.compile(r"率|比例|百分之|占比|增长目标|增速|percent", re.I)
 PEOPLE = re.compile(r"多少人|人口(有)?多少|人数|population", re.I)
-NUMBER_IN = {"money": re.compile(r"\d[\d.]*\s*(元|万元|亿元)"), "rate": re.compile(r"\d[\d.]*\s*%|百分之"), "people": re.compile(r"\d[\d.]*\s*万?人(?!民)")}
+NUMBER_IN = {
+    "money": re.compile(r"\d[\d.]*\s*(元|万元|亿元)"),
+    "rate": re.compile(r"\d[\d.]*\s*%|百分之"),
+    "people": re.compile(r"\d[\d.]*\s*万?人(?!民)"),
+    "date": re.compile(r"\d{4}年|\d{1,2}月|年底|月底|年内|\d+年|\d+日|前"),
+}
+DATE_ASK = re.compile(r"什么时(候|间)|何时|哪(一)?年|时间节点|截止|期限|when\b|deadline", re.I)
+STRICT_FIGURES = ("money", "rate", "people", "date")
 ANY_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+(个|项|年|月|日|分钟|倍|级|类|大)")
 
 
@@ -104,7 +111,7 @@ def expand_query(question: str) -> str:
 
 
 def quantity_kind(question: str) -> str:
-    """'money', 'rate', 'people', 'number' or '' — what kind of figure the question asks for."""
+    """'money', 'rate', 'people', 'date', 'number' or '' — what kind of figure the question asks for."""
     if not QUANTITY.search(question):
         return ""
     if MONEY.search(question) and re.search(r"多少|how much", question, re.I):
@@ -113,6 +120,8 @@ def quantity_kind(question: str) -> str:
         return "people"
     if RATE.search(question) and re.search(r"多少|几|percentage", question):
         return "rate"
+    if DATE_ASK.search(question):
+        return "date"
     return "number"
 
 
@@ -135,6 +144,18 @@ def foreign_place(question: str, vocabulary: str) -> str:
     return ""
 
 
+DUTY_WORDS = re.compile(r"负责|承担|职责|任务|工作|条目|事项|事情|点名|列为|涉及|参与|分工|管|做|干|项|条|哪些|哪几|什么|多少|方案|文件|中|里|在|的|了|要|是|有|被|和|与|及|吗|呢|？|\?|，|。|\s")
+
+
+def only_about_units(question: str, units: UnitTable) -> bool:
+    """True when, the unit names and duty words taken away, nothing of the question is left."""
+    rest = question
+    for form in sorted(units.alias_map(), key=len, reverse=True):
+        rest = rest.replace(form, "")
+    rest = DUTY_WORDS.sub("", rest)
+    return len(re.sub(r"[^\u4e00-\u9fff]", "", rest)) <= 1
+
+
 def route(question: str, units: UnitTable, vocabulary: str) -> Routed:
     """Classify a normalised question. Hard refusals come first; everything else is answerable."""
     search_text = expand_query(question)
@@ -150,7 +171,8 @@ def route(question: str, units: UnitTable, vocabulary: str) -> Routed:
         return Routed(question, search_text, "out_of_scope", reason=f"asks for {attribute}, which the documents never mention")
     named = tuple(units.find_in(search_text))
     quantity = quantity_kind(question)
-    if named and WHAT_UNIT_DOES.search(search_text) and not re.search(r"谁|哪些部门|哪个部门|哪些单位|who|which (units|departments)", search_text, re.I):
+    asks_who = bool(re.search(r"谁|哪些部门|哪个部门|哪些单位|哪几家|who|which (units|departments)", search_text, re.I))
+    if named and not asks_who and (WHAT_UNIT_DOES.search(search_text) or only_about_units(search_text, units)):
         return Routed(question, search_text, "by_unit", named, quantity=quantity)
     if WHO.search(search_text):
         return Routed(question, search_text, "responsibility", named, quantity=quantity)

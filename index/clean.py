@@ -48,12 +48,18 @@ def reflow(lines: list[str]) -> str:
             out.append(current)
             current = ""
         current += line
+        if _unclosed(current):
+            continue  # a bracket or quotation never spans paragraphs
         if len(line) < full - 2 or (len(line) < full and line.endswith(STOP_ENDINGS)):
             out.append(current)
             current = ""
     if current:
         out.append(current)
     return "\n".join(out)
+
+
+def _unclosed(text: str) -> bool:
+    return text.count("（") > text.count("）") or text.count("“") > text.count("”") or text.count("《") > text.count("》")
 
 
 def clean_text(raw: str) -> str:

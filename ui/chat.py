@@ -58,23 +58,30 @@ class ChatHandlers:
         if not question:
             return
         index = len(history)
-        history = [*history, {"role": "assistant", "content": status_html(texts.THINKING)}]
-        yield history, history, answers, gr.skip()
+        asked = [*history]
+
+        def with_reply(content: str) -> list[Message]:
+            return [*asked, {"role": "assistant", "content": content}]
+
+        shown = with_reply(status_html(texts.THINKING))
+        yield shown, shown, answers, gr.skip()
         try:
             answer = self.assistant.ask(question)
+            _, body = split_notice(answer.text, self.notice)
+            partial = [answer_html(answer, shown=point, notice=self.notice) for point in stream_points(body)[:-1]]
+            final = answer_html(answer, notice=self.notice, titles=self.titles)
+            record, copy_text = answer_record(answer), plain_text(answer)
         except Exception:
             log.exception("answering failed for question %r", question[:200])
-            history[index] = {"role": "assistant", "content": status_html(texts.ERROR_MESSAGE, "error")}
-            yield history, history, answers, gr.skip()
+            shown = with_reply(status_html(texts.ERROR_MESSAGE, "error"))
+            yield shown, shown, answers, gr.skip()
             return
-        _, body = split_notice(answer.text, self.notice)
-        for point in stream_points(body)[:-1]:
-            history[index] = {"role": "assistant", "content": answer_html(answer, shown=point, notice=self.notice)}
-            yield history, history, answers, gr.skip()
+        for html in partial:
+            shown = with_reply(html)
+            yield shown, shown, answers, gr.skip()
             time.sleep(self.stream_delay_s)
-        history[index] = {"role": "assistant", "content": answer_html(answer, notice=self.notice, titles=self.titles)}
-        answers = {**answers, index: answer_record(answer)}
-        yield history, history, answers, plain_text(answer)
+        shown = with_reply(final)
+        yield shown, shown, {**answers, index: record}, copy_text
 
     def like(self, answers: dict[int, Any], data: gr.LikeData) -> tuple[str, Any]:
         """Record 👍/👎 on one answer; remember it so that a comment can follow."""

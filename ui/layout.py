@@ -118,6 +118,7 @@ def _chat_tab(chat: ChatHandlers) -> None:
         )
     copy.click(None, [copy_text], None, js=COPY_JS, **private)
     clear.click(chat.clear, None, [chatbot, history, answers, copy_text, rated, feedback_status], queue=False, **private)
+    chatbot.clear(chat.clear, None, [chatbot, history, answers, copy_text, rated, feedback_status], queue=False, **private)
     chatbot.like(chat.like, [answers], [feedback_status, rated], **private)
     comment_send.click(chat.comment, [comment, rated, answers], [feedback_status, comment], **private)
 
@@ -126,7 +127,7 @@ def _departments_tab(departments: DepartmentHandlers) -> None:
     with gr.Row():
         query = gr.Textbox(label=texts.DEPARTMENT_LABEL, placeholder=texts.DEPARTMENT_PLACEHOLDER, elem_id="pq-dept-query", scale=5)
         search = gr.Button(texts.DEPARTMENT_SEARCH, variant="primary", elem_id="pq-dept-search", scale=1)
-    gr.Examples([[d] for d in texts.DEPARTMENT_EXAMPLES], inputs=[query], label=None)
+    gr.Examples([[d] for d in texts.DEPARTMENT_EXAMPLES], inputs=[query], label=texts.DEPARTMENT_EXAMPLES_LABEL)
     status = gr.Markdown(elem_id="pq-dept-status")
     clauses = gr.Dataframe(label=texts.CLAUSES_LABEL, interactive=False, wrap=True, elem_id="pq-dept-table", headers=list(CLAUSE_HEADERS), value=None)
     with gr.Row():

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from assistant.records import Answer, Citation
 from ui.texts import REFUSAL_LABEL, SOURCES_LABEL
 
+CURSOR = '<span class="pq-cursor">▍</span>'
+
 
 def esc(text: str) -> str:
     """Escape text for HTML content and attribute values."""
@@ -81,7 +83,7 @@ def source_card(citation: Citation, number: int, full_title: str = "") -> str:
     meta = "".join(f'<div class="pq-row"><span class="pq-key">{k}</span><span class="pq-val">{v}</span></div>' for k, v in rows)
     body = highlight(citation.text, citation.quotes) if citation.text else '<span class="pq-muted">（无条款原文）</span>'
     return (
-        f'<details class="pq-source" data-path="{esc(citation.path)}" data-doc="{esc(citation.doc)}">'
+        '<details class="pq-source">'
         f'<summary><span class="pq-ref">[{number}]</span> {esc(citation_label(citation))}</summary>'
         f'<div class="pq-source-body">{meta}<blockquote class="pq-clause">{body}</blockquote></div>'
         "</details>"
@@ -108,16 +110,17 @@ def answer_html(
     """
     lead, text = split_notice(answer.text, notice)
     lead = answer.notice or lead
-    complete = shown is None or shown >= len(text)
-    body = text if shown is None else text[:shown]
-    classes = "pq-answer pq-refused" if answer.refused else "pq-answer"
-    parts = [f'<div class="{classes}">']
+    final = shown is None
+    body = text if final else text[:shown]
+    classes = ["pq-answer", "pq-complete" if final else "pq-streaming"] + (["pq-refused"] if answer.refused else [])
+    parts = [f'<div class="{" ".join(classes)}">']
     if lead:
         parts.append(f'<div class="pq-notice">{text_block(lead)}</div>')
     if answer.refused:
         parts.append(f'<div class="pq-refusal-label">{REFUSAL_LABEL}</div>')
-    parts.append(f'<div class="pq-text">{text_block(body)}{"" if complete else "<span class=pq-cursor>▍</span>"}</div>')
-    if complete and shown is None and answer.citations:
+    cursor = "" if final else CURSOR
+    parts.append(f'<div class="pq-text">{text_block(body)}{cursor}</div>')
+    if final and answer.citations:
         titles = titles or {}
         cards = "".join(source_card(c, i, titles.get(c.doc, "")) for i, c in enumerate(answer.citations, 1))
         parts.append(f'<div class="pq-sources"><div class="pq-sources-head">{SOURCES_LABEL}（{len(answer.citations)}）</div>{cards}</div>')

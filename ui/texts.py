@@ -52,6 +52,7 @@ DEPARTMENT_LABEL = "部门全称或简称"
 DEPARTMENT_PLACEHOLDER = "例如：人社局、发改委、市教育局"
 DEPARTMENT_SEARCH = "查询"
 DEPARTMENT_EXAMPLES = ("人社局", "发改委", "教育局", "住建局", "农牧局")
+DEPARTMENT_EXAMPLES_LABEL = "常用简称"
 DEPARTMENT_FOUND = "**{unit}** 在 **{count}** 项任务中被列为责任单位。"
 DEPARTMENT_NONE = "**{unit}** 没有被列为任何条款的责任单位。"
 DEPARTMENT_UNKNOWN = "没有找到名为「{query}」的部门。"

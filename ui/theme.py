@@ -11,14 +11,14 @@ CSS = """
 .pq-answer { line-height: 1.7; }
 .pq-text { white-space: normal; }
 .pq-cursor { opacity: .6; }
-.pq-notice { background: #fff8e1; border-left: 4px solid #f0a800; padding: 6px 10px; margin-bottom: 8px; border-radius: 4px; }
-.pq-refused { border-left: 4px solid #c62828; background: #fdecea; padding: 8px 12px; border-radius: 6px; }
+.pq-notice { color: #4e3b00; background: #fff8e1; border-left: 4px solid #f0a800; padding: 6px 10px; margin-bottom: 8px; border-radius: 4px; }
+.pq-refused { color: #3b0a0a; border-left: 4px solid #c62828; background: #fdecea; padding: 8px 12px; border-radius: 6px; }
 .pq-refusal-label { display: inline-block; font-weight: 700; color: #fff; background: #c62828; border-radius: 4px; padding: 0 8px; margin-bottom: 6px; font-size: .85em; }
 .pq-status { color: #555; font-style: italic; }
 .pq-status.pq-error { color: #b71c1c; font-style: normal; border-left: 4px solid #b71c1c; padding-left: 8px; }
 .pq-sources { margin-top: 10px; }
 .pq-sources-head { font-weight: 700; font-size: .9em; color: #444; margin-bottom: 4px; }
-.pq-source { border: 1px solid #d0d7de; border-radius: 6px; margin: 6px 0; background: #fafbfc; }
+.pq-source { color: #222; border: 1px solid #d0d7de; border-radius: 6px; margin: 6px 0; background: #fafbfc; }
 .pq-source > summary { cursor: pointer; padding: 6px 10px; font-weight: 600; }
 .pq-source[open] > summary { border-bottom: 1px solid #d0d7de; }
 .pq-source-body { padding: 8px 12px; }
