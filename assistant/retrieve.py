@@ -92,10 +92,18 @@ def part_evidence(knowledge: Knowledge, part: Part, query_vector: np.ndarray, we
     return dense + LEXICAL_WEIGHT * lexical_coverage(weights, part.text), ()
 
 
+def dense_text(question: str) -> str:
+    """What the dense model embeds: the question as asked (it reads Chinese and English alike);
+    the added plan terms after the first blank serve keyword search, except for English questions."""
+    asked = question.partition(" \u2063")[0]
+    latin = sum(ch.isascii() and ch.isalpha() for ch in asked)
+    return question.replace(" \u2063", " ") if latin > len(asked) / 2 else asked
+
+
 def search(knowledge: Knowledge, question: str, k: int, query_vector: Sequence[float] | None = None, docs: Sequence[str] | None = None) -> list[Hit]:
     """The top-k parts for a question, each with its sentences ranked."""
     n = knowledge.settings.candidates
-    vector = np.asarray(query_vector if query_vector is not None else knowledge.embeddings.embed_query(question), dtype=np.float32)
+    vector = np.asarray(query_vector if query_vector is not None else knowledge.embeddings.embed_query(dense_text(question)), dtype=np.float32)
     dense = dense_run(knowledge, vector, n, docs)
     sparse = sparse_run(knowledge, search_tokens(question), n, docs)
     fused = reciprocal_rank_fusion([[c for c, _ in dense], [c for c, _ in sparse]], k=knowledge.settings.rrf_k)

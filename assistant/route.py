@@ -107,7 +107,8 @@ def expand_query(question: str) -> str:
     lower = question.lower()
     extra = [zh for en, zh in _query_terms("english") if re.search(rf"\b{re.escape(en)}", lower)]
     extra += [official for word, official in _query_terms("synonyms") if word in question and official not in question]
-    return question if not extra else question + " " + " ".join(extra)
+    # An invisible separator marks where the plan's own terms start (see retrieve.dense_text).
+    return question if not extra else question + " \u2063" + " ".join(extra)
 
 
 def quantity_kind(question: str) -> str:

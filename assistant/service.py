@@ -32,6 +32,7 @@ class Assistant:
         self.knowledge = knowledge
         self.settings = knowledge.settings
         self.chain = build_chain(knowledge)
+        normalise("預熱", 10)  # load the traditional→simplified tables now, not on the first question
 
     @classmethod
     def from_settings(cls, settings: Settings, build_if_missing: bool = False) -> Assistant:

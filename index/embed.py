@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sqlite3
 import threading
@@ -76,7 +77,11 @@ class CachedEmbeddings(Embeddings):
         return [found[k] for k in keys]
 
     def embed_query(self, text: str) -> list[float]:
-        return self.inner.embed_query(text)
+        return list(self._query(text))
+
+    @functools.lru_cache(maxsize=2048)  # noqa: B019 — one wrapper per process; repeated questions are common
+    def _query(self, text: str) -> tuple[float, ...]:
+        return tuple(self.inner.embed_query(text))
 
 
 def make_embeddings(spec: str, cache_path: Path | None = None) -> CachedEmbeddings:

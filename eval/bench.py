@@ -1,0 +1,91 @@
+"""Benchmarks that print figures (never timed tests): index build, answer latency, memory.
+
+python -m eval.bench [--questions 50] [--dataset eval/data/dev.jsonl] [--no-cold]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from eval.score import percentile
+
+
+def _planqa(data_dir: Path, *args: str) -> tuple[float, float]:
+    """Run the planqa CLI in a child process; seconds taken and the child's peak RSS (MB)."""
+    env = {**os.environ, "PLANQA_DATA_DIR": str(data_dir)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env, check=True, capture_output=True)
+    seconds = time.perf_counter() - t0
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return seconds, peak
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    p = argparse.ArgumentParser(prog="python -m eval.bench")
+    p.add_argument("--dataset", type=Path, default=Path("eval/data/dev.jsonl"))
+    p.add_argument("--questions", type=int, default=50)
+    p.add_argument("--no-cold", action="store_true", help="skip the cold build (it embeds every chunk)")
+    args = p.parse_args(argv)
+
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+    from eval.baseline import BaselineRAG
+    from eval.dataset import load_dataset
+
+    rows: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="planqa-bench-") as tmp:
+        data = Path(tmp) / "data"
+        if not args.no_cold:
+            cold, cold_peak = _planqa(data, "index")
+            rows += [("cold `planqa index` (empty vector cache)", f"{cold:.1f} s"), ("  its peak memory", f"{cold_peak:.0f} MB")]
+        else:
+            _planqa(data, "index")
+        warm, _ = _planqa(data, "index")
+        rows.append(("`planqa index` again, corpus unchanged (whole CLI process)", f"{warm:.2f} s"))
+        forced, _ = _planqa(data, "index", "--force")
+        rows.append(("`planqa index --force` (rebuild, vectors from cache)", f"{forced:.2f} s"))
+
+        settings = Settings(data_dir=data)
+        t0 = time.perf_counter()
+        assistant = Assistant.from_settings(settings)
+        rows.append(("open index + load models (per process)", f"{time.perf_counter() - t0:.2f} s"))
+        questions = [q.question for q in load_dataset(args.dataset)][: args.questions]
+        for q in questions[:5]:
+            assistant.ask(q)  # warm-up: jieba, caches
+        latencies = [assistant.ask(q).latency_ms for q in questions]
+        rows += [
+            (f"warm answer latency p50 ({len(questions)} questions)", f"{percentile(latencies, 50):.1f} ms"),
+            (f"warm answer latency p95 ({len(questions)} questions)", f"{percentile(latencies, 95):.1f} ms"),
+            ("warm answer latency mean", f"{statistics.fmean(latencies):.1f} ms"),
+        ]
+        rag = BaselineRAG(settings)
+        for q in questions[:5]:
+            rag.ask(q)
+        base = [rag.ask(q)["latency_ms"] for q in questions]
+        rows += [
+            ("baseline RAG latency p50 / p95", f"{percentile(base, 50):.1f} / {percentile(base, 95):.1f} ms"),
+            ("planqa / baseline latency (p50)", f"{percentile(latencies, 50) / max(percentile(base, 50), 1e-9):.2f}x"),
+        ]
+        rows.append(("peak memory of this process (index open, baseline built)", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"))
+    width = max(len(k) for k, _ in rows)
+    print("planqa benchmark")
+    for key, value in rows:
+        print(f"  {key.ljust(width)}  {value}")
+    print(json.dumps(dict(rows), ensure_ascii=False), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
