@@ -15,7 +15,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,st]' torch==2.13.0
 	touch $(STAMP)
 
 setup: $(STAMP)

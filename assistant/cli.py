@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from index.errors import PlanqaError
 
@@ -58,7 +59,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.service import Assistant
 
     assistant = Assistant.from_settings(_settings(args))
-    answer = assistant.ask(" ".join(args.question), k=args.k)
+    answer = assistant.ask(" ".join(args.question), k=args.k, docs=tuple(args.doc) or None)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
         return 0
@@ -68,6 +69,45 @@ def cmd_ask(args: argparse.Namespace) -> int:
         for i, c in enumerate(answer.citations, 1):
             print(f"[{i}] {c.doc} {c.path} {c.title}")
     print(f"\n({'refused' if answer.refused else answer.route}, {answer.latency_ms:.1f} ms)")
+    return 0
+
+
+def cmd_corpus_add(args: argparse.Namespace) -> int:
+    from assistant.service import index_corpus
+    from index.corpus import add_document
+
+    settings = _settings(args)
+    entry, notes = add_document(settings.corpus_dir, args.file, args.number, args.title, args.level, args.issuer, args.date)
+    print(f"added {entry.number}《{entry.title}》 as {settings.corpus_dir / entry.file} ({entry.level})")
+    for note in notes:
+        print(f"  inferred {note}")
+    if args.no_index:
+        return 0
+    report = index_corpus(settings)
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    print(f"indexed: {report.embedded} new chunks embedded, {report.cached} from cache, {report.seconds:.1f} s")
+    return 1 if any(entry.number in e for e in report.errors) else 0
+
+
+def cmd_corpus_list(args: argparse.Namespace) -> int:
+    from index.corpus import corpus_status
+
+    settings = _settings(args)
+    for meta, status in corpus_status(settings.corpus_dir, settings.chroma_path, settings.chroma_host, settings.chroma_port):
+        print(f"{meta.number}\t{meta.level}\t{status}\t{meta.title}")
+    return 0
+
+
+def cmd_corpus_remove(args: argparse.Namespace) -> int:
+    from assistant.service import index_corpus
+    from index.corpus import remove_document
+
+    settings = _settings(args)
+    entry = remove_document(settings.corpus_dir, args.number)
+    print(f"removed {entry.number} ({entry.file or 'no file'})")
+    report = index_corpus(settings)
+    print(f"re-indexed: {', '.join(report.documents) or 'nothing left'} ({report.seconds:.1f} s)")
     return 0
 
 
@@ -92,7 +132,23 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("question", nargs="+")
     a.add_argument("--json", action="store_true", help="print one JSON object")
     a.add_argument("--k", type=int, default=None, help="clauses to retrieve")
+    a.add_argument("--doc", action="append", default=[], metavar="文号", help="answer only from this document (repeatable)")
     a.set_defaults(func=cmd_ask)
+    c = sub.add_parser("corpus", help="add, list or remove corpus documents")
+    csub = c.add_subparsers(dest="corpus_command", required=True)
+    ca = csub.add_parser("add", help="copy a TXT/PDF/DOCX/HTML file into the corpus, record it and index it")
+    ca.add_argument("file", type=Path)
+    ca.add_argument("--number", help="文号 (inferred from the header if omitted)")
+    ca.add_argument("--title")
+    ca.add_argument("--level", choices=["national", "provincial", "municipal"])
+    ca.add_argument("--issuer")
+    ca.add_argument("--date", help="YYYY-MM-DD")
+    ca.add_argument("--no-index", action="store_true", help="record only; run `planqa index` later")
+    ca.set_defaults(func=cmd_corpus_add)
+    csub.add_parser("list", help="every document and its status").set_defaults(func=cmd_corpus_list)
+    cr = csub.add_parser("remove", help="remove a document from corpus and index")
+    cr.add_argument("number", metavar="文号")
+    cr.set_defaults(func=cmd_corpus_remove)
     s = sub.add_parser("serve", help="start the chat UI (builds the index if missing)")
     s.add_argument("--host", default=None)
     s.add_argument("--port", type=int, default=None)
@@ -109,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlanqaError as exc:
         print(f"planqa: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        return 0
     except KeyboardInterrupt:
         print("planqa: interrupted", file=sys.stderr)
         return 130

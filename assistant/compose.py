@@ -26,6 +26,7 @@ SECTION_MATCH = 0.6
 
 def citation(knowledge: Knowledge, part: Part, quotes: tuple[str, ...] = ()) -> Citation:
     meta = knowledge.doc_meta(part.doc)
+    parents = tuple((link.doc, link.path, link.title) for link in knowledge.parents.get(part.id, ()))
     return Citation(
         doc=part.doc,
         clause=part.number,
@@ -36,6 +37,7 @@ def citation(knowledge: Knowledge, part: Part, quotes: tuple[str, ...] = ()) -> 
         doc_title=meta.short_title if meta else part.doc,
         section=part.section,
         text=part.text,
+        parents=parents,
     )
 
 
@@ -101,10 +103,10 @@ def by_unit(knowledge: Knowledge, routed: Routed) -> Answer:
     """What a unit is responsible for: every part whose note names it, from the parsed records."""
     units = list(routed.units)
     if len(units) > 1 and COMBINE.search(routed.question):
-        parts = [p for p in knowledge.parts if all(u in p.unit_names for u in units)]
+        parts = [p for p in knowledge.parts if all(u in p.unit_names for u in units) and (not routed.docs or p.doc in routed.docs)]
         groups = [("、".join(units), parts)]
     else:
-        groups = [(u, knowledge.parts_naming(u)) for u in units]
+        groups = [(u, knowledge.parts_naming(u, routed.docs)) for u in units]
     lines: list[str] = []
     cited: dict[str, Part] = {}
     for unit, parts in groups:
@@ -187,8 +189,36 @@ def overview(knowledge: Knowledge, routed: Routed, hits: list[Hit]) -> Answer:
     return Answer(routed.question, "\n".join(lines), tuple(citations), False, "overview")
 
 
+def lineage(knowledge: Knowledge, routed: Routed, hits: list[Hit]) -> Answer:
+    """Which parent clauses a clause implements: the stored cross-document links, each quoted."""
+    children = [h for h in hits if h.part.kind == "clause" and (meta := knowledge.doc_meta(h.part.doc)) and meta.implements]
+    hit = children[0] if children else hits[0]
+    part = hit.part
+    lines = [prompts.LINEAGE_HEAD.format(source=source(knowledge, part), title=part.title)]
+    citations = [citation(knowledge, part, tuple(s.text for s in best_sentences(knowledge, hit, routed, 1)))]
+    for link in knowledge.parents.get(part.id, ()):
+        parent = knowledge.part_at(link.doc, link.path)
+        if parent is None:
+            continue
+        first = parent.sentences[1:2] or parent.sentences[:1]
+        meta = knowledge.doc_meta(parent.doc)
+        lines.append(
+            prompts.LINEAGE_ITEM.format(doc_title=meta.short_title if meta else parent.doc, doc=parent.doc, path=parent.path, title=parent.title, quote=quote(first))
+        )
+        citations.append(citation(knowledge, parent, tuple(s.text for s in first)))
+    meta = knowledge.doc_meta(part.doc)
+    missing = [n for n in (meta.implements if meta else ()) if n not in knowledge.indexed_docs]
+    if len(citations) == 1:
+        lines.append(prompts.LINEAGE_MISSING.format(numbers="、".join(missing)) if missing else prompts.LINEAGE_NONE)
+    elif missing:
+        lines.append(prompts.LINEAGE_MISSING.format(numbers="、".join(missing)))
+    return Answer(routed.question, "\n".join(lines), tuple(citations), False, "lineage")
+
+
 def compose(knowledge: Knowledge, routed: Routed, hits: list[Hit]) -> Answer:
     """Dispatch on the route."""
+    if routed.route == "lineage":
+        return lineage(knowledge, routed, hits)
     if routed.route == "by_unit":
         return by_unit(knowledge, routed)
     if routed.route == "responsibility":

@@ -9,12 +9,14 @@ from typing import Any
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from assistant.settings import Settings
+from assistant.rerank import CrossEncoderReranker, load_reranker
+from assistant.settings import Settings, secret
 from index.chunk import CHUNKING_VERSION
 from index.embed import CachedEmbeddings, make_embeddings
 from index.manifest import load_manifest
 from index.records import Chunk, DocumentMeta, Part
-from index.store import IndexInfo, make_client, open_active, parts_from_rows
+from index.lineage import ParentLink
+from index.store import IndexInfo, make_client, open_active, parent_links, parts_from_rows
 from index.tokenize import bigrams, search_tokens
 from index.units import UnitTable, default_unit_table
 
@@ -41,10 +43,15 @@ class Knowledge:
     documents: dict[str, DocumentMeta]
     units: UnitTable
     vocabulary: str
+    parents: dict[str, tuple[ParentLink, ...]]
+    reranker: CrossEncoderReranker | None = None  # PLANQA_RERANKER, loaded once here
+    llm: Any = None  # a LangChain chat model when PLANQA_LLM_BASE_URL is set
 
     @classmethod
     def load(cls, settings: Settings) -> Knowledge:
         """Open the published index (a clear error if missing or built with other settings)."""
+        from assistant.llm import make_chat_model  # here, not above: assistant.llm composes answers from a Knowledge
+
         client = make_client(settings.chroma_path, settings.chroma_host, settings.chroma_port)
         collection, info = open_active(client, settings.embeddings, CHUNKING_VERSION)
         rows = collection.get(include=["documents", "metadatas", "embeddings"])
@@ -63,7 +70,7 @@ class Knowledge:
             settings=settings,
             collection=collection,
             info=info,
-            embeddings=make_embeddings(settings.embeddings, None),
+            embeddings=make_embeddings(settings.embeddings, None, settings.embeddings_base_url, secret(settings.embeddings_api_key)),
             parts=parts,
             parts_by_id={p.id: p for p in parts},
             chunks=chunks,
@@ -78,14 +85,24 @@ class Knowledge:
             documents=documents,
             units=default_unit_table(),
             vocabulary="\n".join(p.text for p in parts),
+            reranker=load_reranker(settings.reranker) if settings.reranker else None,
+            llm=make_chat_model(settings) if settings.llm_base_url else None,
+            parents={md["part_id"]: parent_links(md) for md in rows["metadatas"] if md["kind"] == "part"},
         )
 
     def doc_meta(self, number: str) -> DocumentMeta | None:
         return self.documents.get(number)
 
-    def parts_naming(self, unit: str) -> list[Part]:
+    def parts_naming(self, unit: str, docs: tuple[str, ...] = ()) -> list[Part]:
         """Every part whose responsibility note names the unit, in document order."""
-        return [p for p in self.parts if unit in p.unit_names]
+        return [p for p in self.parts if unit in p.unit_names and (not docs or p.doc in docs)]
+
+    def part_at(self, doc: str, path: str) -> Part | None:
+        return next((p for p in self.parts if p.doc == doc and p.path == path), None)
+
+    @property
+    def indexed_docs(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p.doc for p in self.parts))
 
 
 def _bigram_idf(parts: list[Part]) -> dict[str, float]:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from index.records import Part, Sentence
 
-Route = Literal["responsibility", "by_unit", "fact", "eligibility", "overview", "out_of_scope"]
+Route = Literal["responsibility", "by_unit", "fact", "eligibility", "overview", "lineage", "out_of_scope"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Citation:
     doc_title: str = ""
     section: str = ""
     text: str = ""
+    parents: tuple[tuple[str, str, str], ...] = ()  # (文号, path, title) of the parent clauses it implements
 
     def to_json(self) -> dict[str, Any]:
         return {"doc": self.doc, "clause": self.clause, "path": self.path, "title": self.title}

@@ -132,6 +132,10 @@ def search(knowledge: Knowledge, question: str, k: int, query_vector: Sequence[f
         evidence, ranked = part_evidence(knowledge, part, vector, weights)
         blended = evidence + FUSED_WEIGHT * score / top_fused
         scored.append((blended if knowledge.settings.rerank_depth else score, score, part, found_by, ranked))
+    if knowledge.reranker is not None and scored:
+        # The cross-encoder replaces the sentence-evidence rerank: it reads question and part together.
+        cross = knowledge.reranker.scores(dense_text(question), [p.text for _, _, p, _, _ in scored])
+        scored = [(c, *rest) for c, (_, *rest) in zip(cross, scored)]
     scored.sort(key=lambda x: -x[0])
     return [Hit(part, fused_score, i, found_by, ranked, best_dense.get(part.id, 0.0)) for i, (_, fused_score, part, found_by, ranked) in enumerate(scored[:k], 1)]
 

@@ -21,6 +21,7 @@ WHAT_UNIT_DOES = re.compile(
     r"tasks?|duties|assigned|responsible for what|what is .* responsible for",
     re.I,
 )
+LINEAGE = re.compile(r"上级依据|上级(文件)?(的)?(哪|什么|对应)|依据(的)?是(上级)?(哪|什么)(一)?(条|项|款)|对应(的)?(省|国家|上级)|来源(于)?(哪|什么)|落实(的)?是(省|国家)|parent clause|which (provincial|national) clause", re.I)
 OVERVIEW = re.compile(r"依据|上级文件|制定.*(目的|背景)|为什么制定|发挥什么作用|总体目标|总体要求|主要内容|主要任务|几大行动|哪些行动|五大行动|哪五个|概括|概述|保障措施|指导思想|什么思想为指导|为了贯彻|贯彻落实什么|目标是什么|达到什么|要实现哪些目标|打造什么|什么思路|overview|summar|aim|by 2030", re.I)
 ELIGIBILITY = re.compile(r"我|能不能|可不可以|能否|可以.*吗|能.*吗|有没有|是否可以|有.*吗|符合条件|can i\b|am i\b|eligible|can (new|migrant|flexible)", re.I)
 INJECTION = re.compile(
@@ -57,6 +58,7 @@ class Routed:
     units: tuple[str, ...] = ()
     reason: str = ""
     quantity: str = ""
+    docs: tuple[str, ...] = ()
 
 
 @cache
@@ -173,6 +175,8 @@ def route(question: str, units: UnitTable, vocabulary: str) -> Routed:
     named = tuple(units.find_in(search_text))
     quantity = quantity_kind(question)
     asks_who = bool(re.search(r"谁|哪些部门|哪个部门|哪些单位|哪几家|who|which (units|departments)", search_text, re.I))
+    if LINEAGE.search(search_text):
+        return Routed(question, search_text, "lineage", named, quantity=quantity)
     if named and not asks_who and (WHAT_UNIT_DOES.search(search_text) or only_about_units(search_text, units)):
         return Routed(question, search_text, "by_unit", named, quantity=quantity)
     if WHO.search(search_text):

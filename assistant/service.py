@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import queue
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from assistant.chain import build_chain
+from assistant.chain import answer_question, build_chain
 from assistant.knowledge import Knowledge
 from assistant.records import Answer, Hit
 from assistant.retrieve import search
 from assistant.route import expand_query, normalise
-from assistant.settings import Settings
+from assistant.settings import Settings, secret
 from index.build import BuildReport, build_index, build_lock
 from index.embed import make_embeddings
 from index.errors import IndexMissingError
@@ -20,7 +23,7 @@ from index.store import make_client
 def index_corpus(settings: Settings, progress: Callable[[int, int], None] | None = None, force: bool = False) -> BuildReport:
     """Build (or confirm unchanged) the index for the settings' corpus."""
     client = make_client(settings.chroma_path, settings.chroma_host, settings.chroma_port)
-    embeddings = make_embeddings(settings.embeddings, settings.vector_cache)
+    embeddings = make_embeddings(settings.embeddings, settings.vector_cache, settings.embeddings_base_url, secret(settings.embeddings_api_key))
     with build_lock(settings.data_dir):
         return build_index(settings.corpus_dir, client, embeddings, settings.embeddings, progress, force)
 
@@ -45,10 +48,10 @@ class Assistant:
         index_corpus(settings)
         return cls(Knowledge.load(settings))
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
-        """Answer one question; latency covers the whole pipeline."""
+    def ask(self, question: str, k: int | None = None, docs: tuple[str, ...] | None = None) -> Answer:
+        """Answer one question (optionally only from ``docs``); latency covers the whole pipeline."""
         t0 = time.perf_counter()
-        answer = self.chain.invoke({"question": question, "k": k})
+        answer = self.chain.invoke({"question": question, "k": k, "docs": docs})
         return Answer(
             answer.question,
             answer.text,
@@ -60,6 +63,35 @@ class Assistant:
             answer.notice,
             answer.hits,
         )
+
+    def ask_stream(self, question: str, k: int | None = None, docs: tuple[str, ...] | None = None) -> Iterator[str | Answer]:
+        """Partial answer texts as the LLM writes them (each already checked), ending with the final Answer.
+
+        In extractive mode the whole text comes at once, then the Answer.
+        """
+        if not self.settings.llm_base_url:
+            answer = self.ask(question, k, docs)
+            yield answer.text
+            yield answer
+            return
+        t0 = time.perf_counter()
+        updates: queue.Queue[str | Answer | BaseException] = queue.Queue()
+
+        def run() -> None:
+            try:
+                updates.put(answer_question(self.knowledge, question, k, docs, on_text=updates.put))
+            except BaseException as exc:  # handed to the caller's thread
+                updates.put(exc)
+
+        threading.Thread(target=run, name="planqa-answer-stream", daemon=True).start()
+        while True:
+            item = updates.get()
+            if isinstance(item, BaseException):
+                raise item
+            if isinstance(item, Answer):
+                yield dataclasses.replace(item, latency_ms=(time.perf_counter() - t0) * 1000)
+                return
+            yield item
 
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
         """The retriever's own ranking of parts for a question (for evaluation)."""

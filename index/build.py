@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from index.chunk import CHUNKING_VERSION, chunk_part
 from index.embed import CachedEmbeddings
 from index.errors import CorpusError, IndexLockedError, PlanqaError
+from index.lineage import link_clauses
 from index.load import read_document
 from index.manifest import load_manifest
 from index.parse import parse_document
@@ -127,18 +130,22 @@ def build_index(
         pass
     collection = client.create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
     hits_before, misses_before = embeddings.hits, embeddings.misses
+    vectors: list[list[float]] = []
     for i in range(0, len(rows), BATCH):
-        batch = rows[i : i + BATCH]
-        vectors = embeddings.embed_documents([c.text for c, _, _ in batch])
-        collection.add(
-            ids=[c.id for c, _, _ in batch],
-            documents=[c.text for c, _, _ in batch],
-            embeddings=vectors,
-            metadatas=[chunk_metadata(c, p, m) for c, p, m in batch],
-        )
+        vectors.extend(embeddings.embed_documents([c.text for c, _, _ in rows[i : i + BATCH]]))
         if progress:
             progress(min(i + BATCH, len(rows)), len(rows))
     embedded, cached = embeddings.misses - misses_before, embeddings.hits - hits_before
+    part_vectors = {c.part_id: np.asarray(v, dtype=np.float32) for (c, _, _), v in zip(rows, vectors) if c.kind == "part"}
+    lineage = link_clauses(docs, part_vectors)
+    for i in range(0, len(rows), BATCH):
+        batch = rows[i : i + BATCH]
+        collection.add(
+            ids=[c.id for c, _, _ in batch],
+            documents=[c.text for c, _, _ in batch],
+            embeddings=vectors[i : i + BATCH],
+            metadatas=[chunk_metadata(c, p, m, lineage.get(p.id, ())) for c, p, m in batch],
+        )
     _verify(collection, rows, embeddings)
     info = IndexInfo(name, embeddings_spec, CHUNKING_VERSION, len(rows), build_id)
     publish(client, info)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from index.records import Chunk, DocumentMeta, Part, content_id
 
-CHUNKING_VERSION = "parts+sentences-v3"
+CHUNKING_VERSION = "parts+sentences-v4"
 MIN_SENTENCE_CHARS = 6
 
 

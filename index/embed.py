@@ -84,8 +84,24 @@ class CachedEmbeddings(Embeddings):
         return tuple(self.inner.embed_query(text))
 
 
-def make_embeddings(spec: str, cache_path: Path | None = None) -> CachedEmbeddings:
-    """Build the backend named by ``spec`` (PLANQA_EMBEDDINGS), wrapped in the vector cache."""
+def make_embeddings(spec: str, cache_path: Path | None = None, base_url: str | None = None, api_key: str | None = None) -> CachedEmbeddings:
+    """Build the backend named by ``spec`` (PLANQA_EMBEDDINGS), wrapped in the vector cache.
+
+    ``e5-bundled``; ``sentence-transformers:<hub name or local path>``; ``openai:<model>`` served at
+    ``base_url`` (PLANQA_EMBEDDINGS_BASE_URL). Models load on first use, not here.
+    """
+    from index.embed_backends import OpenAICompatibleEmbeddings, SentenceTransformerEmbeddings
+
+    kind, _, model = spec.partition(":")
     if spec == DEFAULT_EMBEDDINGS:
         return CachedEmbeddings(E5BundledEmbeddings(), E5BundledEmbeddings.model_id, cache_path)
-    raise SettingsError(f"PLANQA_EMBEDDINGS={spec!r} is not a known backend; use {DEFAULT_EMBEDDINGS!r}")
+    if kind == "sentence-transformers" and model.strip():
+        st = SentenceTransformerEmbeddings(model.strip())
+        return CachedEmbeddings(st, st.model_id, cache_path)
+    if kind == "openai" and model.strip():
+        served = OpenAICompatibleEmbeddings(model.strip(), base_url, api_key)
+        return CachedEmbeddings(served, f"{served.model_id}@{base_url or 'default'}", cache_path)
+    raise SettingsError(
+        f"PLANQA_EMBEDDINGS={spec!r} is not a known backend; use {DEFAULT_EMBEDDINGS!r}, "
+        "'sentence-transformers:<model name or path>' or 'openai:<model>' (with PLANQA_EMBEDDINGS_BASE_URL)"
+    )

@@ -23,7 +23,7 @@ def load_manifest(corpus_dir: Path) -> tuple[DocumentMeta, ...]:
         raise CorpusError(f"{path}: not valid TOML ({exc})") from exc
     docs = []
     for i, row in enumerate(rows, 1):
-        missing = [k for k in ("number", "title", "issuer", "level") if not row.get(k)]
+        missing = [k for k in ("number", "title", "level") if not row.get(k)]
         if missing:
             raise CorpusError(f"{path}: document #{i} lacks {', '.join(missing)}")
         if row["level"] not in LEVELS:
@@ -33,7 +33,7 @@ def load_manifest(corpus_dir: Path) -> tuple[DocumentMeta, ...]:
                 number=row["number"],
                 title=row["title"],
                 short_title=row.get("short_title") or row["title"],
-                issuer=row["issuer"],
+                issuer=row.get("issuer", ""),
                 level=row["level"],
                 date=str(row.get("date", "")),
                 file=row.get("file") or None,

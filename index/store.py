@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.errors import IndexMismatchError, IndexMissingError
+from index.lineage import ParentLink
 from index.records import Chunk, DocumentMeta, Part, Sentence, UnitRef
 
 POINTER = "planqa-active"
@@ -36,7 +37,7 @@ def make_client(path: str | None = None, host: str | None = None, port: int | No
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
-def chunk_metadata(chunk: Chunk, part: Part, meta: DocumentMeta) -> dict[str, Any]:
+def chunk_metadata(chunk: Chunk, part: Part, meta: DocumentMeta, parents: tuple[ParentLink, ...] = ()) -> dict[str, Any]:
     """Flat Chroma metadata for a chunk: enough to rebuild its part and cite it."""
     md: dict[str, Any] = {
         "doc": part.doc,
@@ -59,9 +60,15 @@ def chunk_metadata(chunk: Chunk, part: Part, meta: DocumentMeta) -> dict[str, An
         md["unit_note"] = part.unit_note
         md["unit_refs"] = json.dumps([[u.name, u.role, u.written] for u in part.units], ensure_ascii=False)
         md["sentences"] = json.dumps([[s.start - part.start, s.end - part.start] for s in part.sentences])
+        md["parents"] = json.dumps([[p.doc, p.path, p.title, p.score] for p in parents], ensure_ascii=False)
     else:
         md["sentence"] = chunk.text.split("：", 1)[1] if "：" in chunk.text else chunk.text
     return md
+
+
+def parent_links(metadata: dict[str, Any]) -> tuple[ParentLink, ...]:
+    """The lineage links stored on a part chunk."""
+    return tuple(ParentLink(d, p, t, float(s)) for d, p, t, s in json.loads(metadata.get("parents") or "[]"))
 
 
 def parts_from_rows(ids: list[str], documents: list[str], metadatas: list[dict[str, Any]]) -> tuple[list[Part], dict[str, Chunk]]:

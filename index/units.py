@@ -127,7 +127,8 @@ def parse_unit_note(note: str, table: UnitTable | None = None) -> tuple[tuple[Un
             name = table.resolve(item, city_context)
             if name is None:
                 name = CITY + item if city_context and not has_city_prefix(item) and _is_local(item) else item
-                warnings.append(f"unknown unit {item!r} in note {note!r}; kept as {name!r}")
+                if name != item:  # a guess worth reviewing: add the unit to departments.toml
+                    warnings.append(f"unit {item!r} in note {note!r} is not in the department table; read as {name!r}")
             if name not in [r.name for r in refs]:
                 refs.append(UnitRef(name=name, role=role, written=item))
     return tuple(refs), tuple(warnings)

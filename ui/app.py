@@ -6,22 +6,20 @@ loads in a second thread, so that the page is up sooner.
 
 from __future__ import annotations
 
-import logging
 import threading
 from typing import TYPE_CHECKING
 
 from assistant.settings import Settings
 from index.errors import SettingsError
+from ui import texts
 
 if TYPE_CHECKING:
     import gradio as gr
 
     from assistant.service import Assistant
 
-log = logging.getLogger(__name__)
-
 CONCURRENCY_LIMIT = 4
-WARM_UP_QUESTION = "谁负责随迁子女教育？"
+WARM_UP_QUESTION = texts.EXAMPLE_QUESTIONS_OFFICIALS[0]
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
@@ -41,7 +39,7 @@ class _AssistantLoader(threading.Thread):
         super().__init__(name="planqa-load", daemon=True)
         self.settings = settings
         self.assistant: Assistant | None = None
-        self.error: BaseException | None = None
+        self.error: Exception | None = None
 
     def run(self) -> None:
         try:
@@ -49,10 +47,11 @@ class _AssistantLoader(threading.Thread):
 
             assistant = Assistant.from_settings(self.settings, build_if_missing=True)
             assistant.ask(WARM_UP_QUESTION)  # loads the tokenizer's dictionary and the embedder now, not for the first user
-            import matplotlib  # noqa: F401  Gradio imports it on the first event to set a backend (~0.5 s)
+            import matplotlib
 
+            matplotlib.get_backend()  # Gradio resolves the backend on the first event (~0.5 s here); do it now
             self.assistant = assistant
-        except BaseException as exc:  # re-raised in the main thread by result()
+        except Exception as exc:  # noqa: BLE001  handed to the main thread, which re-raises it in result()
             self.error = exc
 
     def result(self) -> Assistant:
@@ -74,22 +73,25 @@ def launch(settings: Settings, host: str, port: int) -> tuple[gr.Blocks, str]:
     assistant = loader.result()
     app = build_app(assistant, settings)
     app.queue(default_concurrency_limit=CONCURRENCY_LIMIT)
-    _, local_url, _ = app.launch(
-        server_name=host,
-        server_port=port,
-        auth=auth,
-        show_error=False,
-        quiet=True,
-        prevent_thread_lock=True,
-        ssr_mode=False,
-        pwa=False,
-        mcp_server=False,
-        enable_monitoring=False,
-        footer_links=["api"],
-        allowed_paths=[str(settings.data_dir / EXPORTS)],
-        theme=make_theme(),
-        css=CSS,
-    )
+    try:
+        _, local_url, _ = app.launch(
+            server_name=host,
+            server_port=port,
+            auth=auth,
+            show_error=False,  # tracebacks stay in the server log
+            quiet=True,
+            prevent_thread_lock=True,
+            ssr_mode=False,
+            pwa=False,
+            mcp_server=False,
+            enable_monitoring=False,
+            footer_links=["api"],
+            allowed_paths=[str(settings.data_dir / EXPORTS)],
+            theme=make_theme(),
+            css=CSS,
+        )
+    except OSError as exc:
+        raise SettingsError(f"cannot serve on {host}:{port} ({exc}); choose another with --port or PLANQA_UI_PORT") from exc
     return app, local_url
 
 

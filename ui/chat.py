@@ -9,16 +9,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
 from assistant import prompts
 from assistant.records import Answer
-from assistant.service import Assistant
 from ui import texts
 from ui.feedback import Feedback, FeedbackLog, rating_of
 from ui.render import answer_html, plain_text, question_html, split_notice, status_html, stream_points
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +114,7 @@ class ChatHandlers:
             self.feedback.append(Feedback(record["question"], record["answer"], tuple(record["citations"]), rating, comment))
         except OSError:
             log.exception("could not write feedback to %s", self.feedback.path)
-            raise gr.Error("评价未能保存，请稍后再试。", print_exception=False) from None
+            raise gr.Error(texts.FEEDBACK_FAILED, print_exception=False) from None
 
     def ask_json(self, question: str) -> dict[str, Any]:
         """The /ask API: the same object as `planqa ask --json`."""

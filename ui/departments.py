@@ -59,9 +59,7 @@ def unit_suggestions(query: str, parts: Sequence[Part], table: UnitTable, limit:
 
 def clauses_of(unit: str, parts: Sequence[Part]) -> Table:
     """Every clause naming the unit, in document order, with the other units named on it."""
-    rows = tuple(
-        (p.doc, p.path, p.title, "、".join(u for u in p.unit_names if u != unit)) for p in parts if unit in p.unit_names
-    )
+    rows = tuple((p.doc, p.path, p.title, "、".join(u for u in p.unit_names if u != unit)) for p in parts if unit in p.unit_names)
     return Table(CLAUSE_HEADERS, rows)
 
 
@@ -89,6 +87,7 @@ def _replace_atomically(path: Path, write: Callable[[Path], None]) -> Path:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; an export is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

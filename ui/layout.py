@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.service import Assistant
-from assistant.settings import Settings
 from ui import texts
 from ui.chat import ChatHandlers
 from ui.departments import CLAUSE_HEADERS, Table, clauses_of, export, resolve_unit, responsibility_matrix, unit_suggestions
 from ui.feedback import FEEDBACK_FILE, FeedbackLog
 from ui.outline import documents_html, outline_html
+from ui.render import esc
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+    from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +53,14 @@ class DepartmentHandlers:
             return texts.DEPARTMENT_EMPTY, gr.update(value=None), hidden, hidden
         unit = resolve_unit(query, self.parts, self.table)
         if unit is None:
-            message = texts.DEPARTMENT_UNKNOWN.format(query=query)
+            message = texts.DEPARTMENT_UNKNOWN.format(query=esc(query))
             suggestions = unit_suggestions(query, self.parts, self.table)
             if suggestions:
-                message += texts.DEPARTMENT_SUGGEST.format(names="、".join(suggestions))
+                message += texts.DEPARTMENT_SUGGEST.format(names=esc("、".join(suggestions)))
             return message, gr.update(value=None), hidden, hidden
         table = clauses_of(unit, self.parts)
         if not table.rows:
-            return texts.DEPARTMENT_NONE.format(unit=unit), gr.update(value=None), hidden, hidden
+            return texts.DEPARTMENT_NONE.format(unit=esc(unit)), gr.update(value=None), hidden, hidden
         try:
             csv_path, xlsx_path = export(table, self.exports, texts.CLAUSES_STEM.format(unit=unit))
         except OSError:
@@ -66,10 +69,11 @@ class DepartmentHandlers:
         else:
             csv_update = gr.update(value=str(csv_path), visible=True)
             xlsx_update = gr.update(value=str(xlsx_path), visible=True)
-        status = texts.DEPARTMENT_FOUND.format(unit=unit, count=len(table.rows))
+        status = texts.DEPARTMENT_FOUND.format(unit=esc(unit), count=len(table.rows))
         return status, gr.update(value=table.as_lists(), headers=list(table.headers)), csv_update, xlsx_update
 
     def lookup_safely(self, query: str) -> tuple[str, Any, Any, Any]:
+        """lookup(), with any internal error shown as a short message and logged in full."""
         try:
             return self.lookup(query)
         except Exception:
@@ -84,7 +88,14 @@ def _chat_tab(chat: ChatHandlers) -> None:
     pending = gr.State("")
     rated = gr.State(None)
     chatbot = gr.Chatbot(
-        label=texts.CHAT_LABEL, elem_id="pq-chat", height=520, buttons=[], sanitize_html=True, render_markdown=True, feedback_options=("Like", "Dislike")
+        label=texts.CHAT_LABEL,
+        show_label=False,
+        elem_id="pq-chat",
+        height=600,
+        buttons=[],
+        sanitize_html=True,
+        render_markdown=True,
+        feedback_options=("Like", "Dislike"),
     )
     with gr.Row():
         question = gr.Textbox(
@@ -104,7 +115,7 @@ def _chat_tab(chat: ChatHandlers) -> None:
     with gr.Row():
         gr.Examples([[q] for q in texts.EXAMPLE_QUESTIONS_OFFICIALS], inputs=[question], label=texts.EXAMPLES_OFFICIALS)
         gr.Examples([[q] for q in texts.EXAMPLE_QUESTIONS_CITIZENS], inputs=[question], label=texts.EXAMPLES_CITIZENS)
-    with gr.Accordion("评价", open=False, elem_id="pq-feedback"):
+    with gr.Accordion(texts.FEEDBACK_LABEL, open=False, elem_id="pq-feedback"):
         gr.Markdown(texts.FEEDBACK_HINT)
         with gr.Row():
             comment = gr.Textbox(label=texts.COMMENT_LABEL, placeholder=texts.COMMENT_PLACEHOLDER, scale=6, elem_id="pq-comment")
@@ -128,8 +139,16 @@ def _departments_tab(departments: DepartmentHandlers) -> None:
         query = gr.Textbox(label=texts.DEPARTMENT_LABEL, placeholder=texts.DEPARTMENT_PLACEHOLDER, elem_id="pq-dept-query", scale=5)
         search = gr.Button(texts.DEPARTMENT_SEARCH, variant="primary", elem_id="pq-dept-search", scale=1)
     gr.Examples([[d] for d in texts.DEPARTMENT_EXAMPLES], inputs=[query], label=texts.DEPARTMENT_EXAMPLES_LABEL)
-    status = gr.Markdown(elem_id="pq-dept-status")
-    clauses = gr.Dataframe(label=texts.CLAUSES_LABEL, interactive=False, wrap=True, elem_id="pq-dept-table", headers=list(CLAUSE_HEADERS), value=None)
+    status = gr.HTML(elem_id="pq-dept-status")
+    clauses = gr.Dataframe(
+        label=texts.CLAUSES_LABEL,
+        interactive=False,
+        wrap=True,
+        elem_id="pq-dept-table",
+        headers=list(CLAUSE_HEADERS),
+        value=None,
+        column_widths=["17%", "11%", "27%", "45%"],
+    )
     with gr.Row():
         csv_button = gr.DownloadButton(texts.DOWNLOAD_CSV, visible=False, elem_id="pq-dept-csv", size="sm")
         xlsx_button = gr.DownloadButton(texts.DOWNLOAD_XLSX, visible=False, elem_id="pq-dept-xlsx", size="sm")
@@ -141,7 +160,13 @@ def _departments_tab(departments: DepartmentHandlers) -> None:
         gr.DownloadButton(texts.DOWNLOAD_CSV, value=str(matrix_csv), elem_id="pq-matrix-csv", size="sm")
         gr.DownloadButton(texts.DOWNLOAD_XLSX, value=str(matrix_xlsx), elem_id="pq-matrix-xlsx", size="sm")
     gr.Dataframe(
-        value=matrix.as_lists(), headers=list(matrix.headers), label=texts.MATRIX_LABEL, interactive=False, elem_id="pq-matrix", pinned_columns=1, max_height=600
+        value=matrix.as_lists(),
+        headers=list(matrix.headers),
+        label=texts.MATRIX_LABEL,
+        interactive=False,
+        elem_id="pq-matrix",
+        pinned_columns=1,
+        max_height=600,
     )
 
 
@@ -151,7 +176,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     chat = ChatHandlers(assistant, FeedbackLog(settings.data_dir / FEEDBACK_FILE))
     departments = DepartmentHandlers(assistant, exports)
     knowledge = assistant.knowledge
-    with gr.Blocks(title=texts.TITLE, analytics_enabled=False) as app:
+    # Downloads are copied into Gradio's cache; drop copies older than a day, checking daily.
+    with gr.Blocks(title=texts.TITLE, analytics_enabled=False, delete_cache=(86400, 86400)) as app:
         gr.Markdown(texts.INTRO)
         with gr.Tabs():
             with gr.Tab(texts.CHAT_TAB, id="chat", elem_id="pq-tab-chat"):

@@ -80,6 +80,8 @@ def source_card(citation: Citation, number: int, full_title: str = "") -> str:
         ("条款", f"{esc(citation.path)} {esc(citation.title)}"),
         ("责任单位", unit_tags(citation.units)),
     ]
+    if citation.parents:
+        rows.append(("落实上级", "<br>".join(f"{esc(doc)} {esc(path)} {esc(title)}" for doc, path, title in citation.parents)))
     meta = "".join(f'<div class="pq-row"><span class="pq-key">{k}</span><span class="pq-val">{v}</span></div>' for k, v in rows)
     body = highlight(citation.text, citation.quotes) if citation.text else '<span class="pq-muted">（无条款原文）</span>'
     return (
@@ -143,9 +145,10 @@ def plain_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def stream_points(text: str) -> list[int]:
-    """Where to cut the text while streaming it: after each sentence or clause punctuation."""
-    points = [i + 1 for i, ch in enumerate(text) if ch in "。；！？\n"]
-    if not points or points[-1] != len(text):
-        points.append(len(text))
-    return points
+def stream_points(text: str, frames: int = 4) -> list[int]:
+    """Where to cut the text while streaming it: at most ``frames`` sentence ends, then the whole text."""
+    ends = [i + 1 for i, ch in enumerate(text) if ch in "。；！？\n" and i + 1 < len(text)]
+    if len(ends) > frames - 1:
+        step = len(ends) / (frames - 1)
+        ends = [ends[int(step * (k + 1)) - 1] for k in range(frames - 1)]
+    return [*ends, len(text)]

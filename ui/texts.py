@@ -4,8 +4,7 @@ from __future__ import annotations
 
 TITLE = "planqa · 政策文件问答"
 INTRO = (
-    "### planqa · 政策文件问答\n"
-    "依据已收录的政策文件回答问题：谁负责哪项任务、文件作了哪些规定。每个回答都附有出处，点开即可核对条款原文。"
+    "### planqa · 政策文件问答\n依据已收录的政策文件回答问题：谁负责哪项任务、文件作了哪些规定。每个回答都附有出处，点开即可核对条款原文。"
 )
 
 # Chat
@@ -36,6 +35,7 @@ SOURCES_LABEL = "依据"
 QUESTION_CUT = "…"
 
 # Feedback
+FEEDBACK_LABEL = "评价"
 FEEDBACK_HINT = "对回答点 👍 或 👎 即可评价；如愿意，可在下面补充说明（只记录问题、回答和意见，不记录您的任何信息）。"
 COMMENT_LABEL = "补充说明（可选）"
 COMMENT_PLACEHOLDER = "哪里有用，哪里不准确？"
@@ -45,6 +45,7 @@ FEEDBACK_COMMENT_THANKS = "已记录您的意见，谢谢！"
 FEEDBACK_NOTHING = "还没有可以评价的回答。"
 FEEDBACK_EMPTY_COMMENT = "请先写下意见。"
 FEEDBACK_RETRACTED = "已撤销评价。"
+FEEDBACK_FAILED = "评价未能保存，请稍后再试。"
 
 # Departments
 DEPARTMENTS_TAB = "分工查询"
@@ -53,8 +54,9 @@ DEPARTMENT_PLACEHOLDER = "例如：人社局、发改委、市教育局"
 DEPARTMENT_SEARCH = "查询"
 DEPARTMENT_EXAMPLES = ("人社局", "发改委", "教育局", "住建局", "农牧局")
 DEPARTMENT_EXAMPLES_LABEL = "常用简称"
-DEPARTMENT_FOUND = "**{unit}** 在 **{count}** 项任务中被列为责任单位。"
-DEPARTMENT_NONE = "**{unit}** 没有被列为任何条款的责任单位。"
+# The department messages are HTML; what is put into them is escaped first.
+DEPARTMENT_FOUND = "<b>{unit}</b> 在 <b>{count}</b> 项任务中被列为责任单位。"
+DEPARTMENT_NONE = "<b>{unit}</b> 没有被列为任何条款的责任单位。"
 DEPARTMENT_UNKNOWN = "没有找到名为「{query}」的部门。"
 DEPARTMENT_SUGGEST = "您是不是要找：{names}？"
 DEPARTMENT_EMPTY = "请输入部门名称或简称。"

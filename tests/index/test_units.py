@@ -45,7 +45,7 @@ def test_township_governments_after_a_city_group_keep_their_name():
 def test_unknown_unit_is_kept_and_reported():
     refs, warnings = parse_unit_note("市教育局、统计局")
     assert [r.name for r in refs] == ["市教育局", "市统计局"]
-    assert len(warnings) == 1 and "统计局" in warnings[0]
+    assert len(warnings) == 1 and "统计局" in warnings[0] and "市统计局" in warnings[0]
 
 
 def test_lead_and_support_roles():

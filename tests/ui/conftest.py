@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of an SQLite file, even while another process writes to it."""
+    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
 @dataclass
 class Server:
     """A running `planqa serve` subprocess."""
@@ -65,12 +72,15 @@ def start_server(data_dir: Path, log: Path, env: dict[str, str] | None = None) -
     """Launch `planqa serve` on a free port; returns the server and the launch time (perf_counter)."""
     port = free_port()
     log.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(log, "wb")
-    t0 = time.perf_counter()
-    process = subprocess.Popen(
-        planqa_command(data_dir, "serve", "--port", str(port)), cwd=REPO, stdout=handle, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
-    )
-    handle.close()
+    with open(log, "wb") as handle:  # the child keeps its own copy of the file descriptor
+        t0 = time.perf_counter()
+        process = subprocess.Popen(
+            planqa_command(data_dir, "serve", "--port", str(port)),
+            cwd=REPO,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+        )
     return Server(f"http://127.0.0.1:{port}/", process, data_dir, log), t0
 
 
@@ -118,8 +128,8 @@ def built_data_dir(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) ->
     """A data folder holding a freshly built index of the repository's corpus."""
     data_dir = tmp_path_factory.mktemp("planqa-ui-data")
     if DEVELOPER_VECTOR_CACHE.exists():
-        shutil.copyfile(DEVELOPER_VECTOR_CACHE, data_dir / "vectors.sqlite")
-    result = subprocess.run(planqa_command(data_dir, "index"), cwd=REPO, capture_output=True, text=True, timeout=900)
+        copy_sqlite(DEVELOPER_VECTOR_CACHE, data_dir / "vectors.sqlite")
+    result = subprocess.run(planqa_command(data_dir, "index"), cwd=REPO, capture_output=True, text=True, timeout=900, check=False)
     (artifacts / "index.log").write_text(result.stdout + result.stderr, "utf-8")
     assert result.returncode == 0, result.stderr
     return data_dir
@@ -202,6 +212,7 @@ def page(browser: Browser, server: Server) -> Iterator[Any]:
     page.on("dialog", on_dialog)
     page.goto(server.url)
     page.locator("#pq-question textarea").wait_for(state="visible")
+    page.evaluate("document.fonts.ready.then(() => true)")  # the page has laid out its text
     try:
         yield page
     finally:

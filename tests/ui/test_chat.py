@@ -21,7 +21,17 @@ from ui.chat import ChatHandlers
 from ui.feedback import FeedbackLog, rating_of
 
 # Test fixture: a fixed answer citing clause 三（七）.
-CITATION = Citation("格政办发〔2025〕25号", 7, "三（七）", "保障随迁子女在流入地受教育权利", ("确保随迁子女就读。",), ("市教育局",), "分工方案", "三、", "（七）确保随迁子女就读。")
+CITATION = Citation(
+    "格政办发〔2025〕25号",
+    7,
+    "三（七）",
+    "保障随迁子女在流入地受教育权利",
+    ("确保随迁子女就读。",),
+    ("市教育局",),
+    "分工方案",
+    "三、",
+    "（七）确保随迁子女就读。",
+)
 ANSWER = Answer("谁负责随迁子女教育？", "责任单位是：市教育局。\n原文：「确保随迁子女就读。」", (CITATION,), False, "responsibility", 12.0)
 
 
@@ -50,7 +60,7 @@ def handlers(tmp_path: Path, **kwargs: Any) -> ChatHandlers:
 
 def run(chat: ChatHandlers, question: str) -> tuple[list[dict[str, str]], dict[int, Any], list[tuple[Any, ...]]]:
     """Submit a question and drain the answer stream; returns history, answers and every update."""
-    box, history, pending = chat.submit(question, [])
+    _, history, pending = chat.submit(question, [])
     updates = list(chat.respond(pending, history, {}))
     _, history, answers, _ = updates[-1]
     return history, answers, updates
@@ -118,7 +128,9 @@ def test_comment_without_an_answer_or_text_writes_nothing(tmp_path: Path) -> Non
     assert not (tmp_path / "feedback.jsonl").exists()
 
 
-@pytest.mark.parametrize(("liked", "rating"), [(True, "up"), (False, "down"), ("Like", "up"), ("Dislike", "down"), (None, None), ("", None)])
+@pytest.mark.parametrize(
+    ("liked", "rating"), [(True, "up"), (False, "down"), ("Like", "up"), ("Dislike", "down"), (None, None), ("", None)]
+)
 def test_rating_of_reads_gradios_like_values(liked: Any, rating: str | None) -> None:
     assert rating_of(liked) == rating
 

@@ -40,7 +40,7 @@ def test_hrss_is_named_on_exactly_its_8_clauses_in_document_order(clauses: list[
     assert table.headers == ("文号", "条款", "标题", "其他责任单位")
     assert [row[1] for row in table.rows] == HRSS_CLAUSES
     assert all(HRSS not in row[3] for row in table.rows)
-    assert dict((row[1], row[3]) for row in table.rows)["三（九）"] == "市民政局、市财政局"
+    assert {row[1]: row[3] for row in table.rows}["三（九）"] == "市民政局、市财政局"
 
 
 def test_matrix_has_a_row_per_department_and_a_column_per_clause_with_departments(clauses: list[Part]) -> None:

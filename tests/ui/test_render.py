@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from html.parser import HTMLParser
 
 from assistant import prompts
@@ -64,7 +65,13 @@ def test_question_html_escapes_markup_so_no_element_is_created() -> None:
 
 def test_document_text_with_markup_is_escaped_in_source_cards() -> None:
     hostile = Citation(
-        doc='文号"><script>alert(1)</script>', clause=1, path="一（一）", title=ATTACK, units=("<b>局</b>",), text=f"正文{ATTACK}。", quotes=(f"正文{ATTACK}。",)
+        doc='文号"><script>alert(1)</script>',
+        clause=1,
+        path="一（一）",
+        title=ATTACK,
+        units=("<b>局</b>",),
+        text=f"正文{ATTACK}。",
+        quotes=(f"正文{ATTACK}。",),
     )
     html = source_card(hostile, 1)
     tags = {tag for tag, _ in elements(html)}
@@ -97,10 +104,22 @@ def test_source_card_is_collapsed_and_shows_document_clause_departments_and_text
     html = source_card(CITATION, 1, full_title="格尔木市人民政府办公室关于印发……的通知")
     details = [attrs for tag, attrs in elements(html) if tag == "details"]
     assert details == [{"class": "pq-source"}]  # no "open": collapsed
-    for needle in ("格政办发〔2025〕25号", "三（七）", "保障随迁子女在流入地受教育权利", "三、实施新一轮农业转移人口市民化行动", "格尔木市人民政府办公室关于印发……的通知"):
+    for needle in (
+        "格政办发〔2025〕25号",
+        "三（七）",
+        "保障随迁子女在流入地受教育权利",
+        "三、实施新一轮农业转移人口市民化行动",
+        "格尔木市人民政府办公室关于印发……的通知",
+    ):
         assert needle in html
     assert html.count('class="pq-tag"') == 2
     assert f"<mark>{QUOTE}</mark>" in html
+
+
+def test_source_card_names_the_parent_clauses_a_clause_implements() -> None:
+    card = source_card(dataclasses.replace(CITATION, parents=(("青政〔2024〕48号", "三（二）", "<保障>随迁子女"),)), 1)
+    assert "落实上级" in card and "青政〔2024〕48号 三（二） &lt;保障&gt;随迁子女" in card
+    assert "落实上级" not in source_card(CITATION, 1)
 
 
 def test_answer_html_has_no_newline_so_markdown_cannot_reinterpret_it() -> None:
@@ -134,12 +153,21 @@ def test_truncation_notice_is_split_from_the_answer_and_shown_as_a_notice() -> N
 def test_plain_text_lists_the_sources_for_copying() -> None:
     text = plain_text(ANSWER)
     assert text.startswith(ANSWER.text)
-    assert text.endswith("[1] 《格尔木市贯彻落实新型城镇化五年行动计划分工方案》（格政办发〔2025〕25号） 三（七）「保障随迁子女在流入地受教育权利」")
+    assert text.endswith(
+        "[1] 《格尔木市贯彻落实新型城镇化五年行动计划分工方案》（格政办发〔2025〕25号） 三（七）「保障随迁子女在流入地受教育权利」"
+    )
 
 
 def test_stream_points_end_at_sentence_ends_and_cover_the_text() -> None:
     assert stream_points("一句。二句；三") == [3, 6, 7]
+    assert stream_points("一句。") == [3]
     assert stream_points("") == [0]
+
+
+def test_stream_points_are_few_however_long_the_answer() -> None:
+    text = "句。" * 40
+    points = stream_points(text, frames=4)
+    assert len(points) == 4 and points[-1] == len(text) and points == sorted(set(points))
 
 
 # Test fixture: a two-clause document under one section, and a parent plan listed without its text.
@@ -147,7 +175,18 @@ META = DocumentMeta("测政〔2025〕1号", "测试方案<全称>", "测试方�
 PARENT = DocumentMeta("测政〔2024〕9号", "上级方案", "上级方案", "省政府", "provincial", "2024-01-01")
 PARTS = [
     Part(META.number, "section", "一", None, "一、总体要求", "总体要求", "总的要求。", 0, 5),
-    Part(META.number, "clause", "一（一）", 1, "一、总体要求", "第一项", "（一）第一项。（责任单位：市教育局）", 5, 20, units=(UnitRef("市教育局"),)),
+    Part(
+        META.number,
+        "clause",
+        "一（一）",
+        1,
+        "一、总体要求",
+        "第一项",
+        "（一）第一项。（责任单位：市教育局）",
+        5,
+        20,
+        units=(UnitRef("市教育局"),),
+    ),
 ]
 
 

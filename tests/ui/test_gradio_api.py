@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
+from gradio_client.exceptions import AuthenticationError
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +22,9 @@ def test_ask_endpoint_returns_the_planqa_ask_json_object(server: Any) -> None:
     assert set(result) >= {"question", "answer", "citations", "refused", "latency_ms", "mode"}
     assert result["question"] == "谁负责随迁子女教育？"
     assert "市教育局" in result["answer"] and result["refused"] is False
-    assert {"doc": "格政办发〔2025〕25号", "clause": 7, "path": "三（七）", "title": "保障随迁子女在流入地受教育权利"} in result["citations"]
+    assert {"doc": "格政办发〔2025〕25号", "clause": 7, "path": "三（七）", "title": "保障随迁子女在流入地受教育权利"} in result[
+        "citations"
+    ]
     assert isinstance(result["latency_ms"], float)
 
 
@@ -38,7 +41,7 @@ def test_only_ask_is_exposed_as_an_api(server: Any) -> None:
 def test_basic_auth_from_settings_protects_page_and_api(launch_server: Any) -> None:
     protected, _ = launch_server("auth", env={"PLANQA_UI_AUTH": "planqa:test-password"})
     assert httpx.get(protected.url + "config", timeout=10).status_code == 401
-    with pytest.raises(Exception):
+    with pytest.raises(AuthenticationError):
         client(protected.url).predict("谁负责随迁子女教育？", api_name="/ask")
     result = client(protected.url, auth=("planqa", "test-password")).predict("谁负责随迁子女教育？", api_name="/ask")
     assert result["citations"][0]["path"] == "三（七）"
