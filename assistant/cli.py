@@ -63,6 +63,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
         return 0
+    if answer.notice:
+        print(answer.notice)
     print(answer.text)
     if answer.citations:
         print("\n引用：")

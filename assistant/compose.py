@@ -7,8 +7,8 @@ import re
 from assistant import prompts
 from assistant.knowledge import Knowledge
 from assistant.records import Answer, Citation, Hit
-from assistant.route import Routed, has_figure
 from assistant.retrieve import lexical_coverage, topic_bigrams
+from assistant.route import Routed, has_figure
 from index.records import Part, Sentence
 from index.tokenize import bigrams
 

@@ -13,9 +13,9 @@ from assistant.rerank import CrossEncoderReranker, load_reranker
 from assistant.settings import Settings, secret
 from index.chunk import CHUNKING_VERSION
 from index.embed import CachedEmbeddings, make_embeddings
+from index.lineage import ParentLink
 from index.manifest import load_manifest
 from index.records import Chunk, DocumentMeta, Part
-from index.lineage import ParentLink
 from index.store import IndexInfo, make_client, open_active, parent_links, parts_from_rows
 from index.tokenize import bigrams, search_tokens
 from index.units import UnitTable, default_unit_table

@@ -13,8 +13,8 @@ from pydantic import ConfigDict
 
 from assistant.knowledge import Knowledge
 from assistant.records import Hit
-from index.records import Part, Sentence
 from assistant.route import question_bigrams
+from index.records import Part, Sentence
 from index.tokenize import bigrams, search_tokens, tokenize
 
 LEXICAL_WEIGHT = 0.5  # sentence score = dense similarity + weight × IDF-weighted bigram coverage

@@ -4,13 +4,15 @@ OpenAI-compatible /v1/chat/completions whose replies carry the citations."""
 from __future__ import annotations
 
 import json
+import secrets
 import time
 import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
-from fastapi import FastAPI, HTTPException
+from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import StreamingResponse
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:
@@ -68,8 +70,9 @@ def _cited_text(answer: Answer) -> str:
     return f"{answer.text}\n\n来源：\n{sources}"
 
 
-def create_api(assistant: Assistant) -> FastAPI:
-    """A FastAPI app over one loaded assistant."""
+def create_api(assistant: Assistant, auth: tuple[str, str] | None = None) -> FastAPI:
+    """A FastAPI app over one loaded assistant; with ``auth``, every route but /healthz needs HTTP basic auth."""
+    guard = [Depends(_basic_auth(auth))] if auth else []
     app = FastAPI(title="planqa API", version="1", description="Answers about Chinese policy plans, with clause citations.")
 
     def ask(question: str, k: int | None = None, docs: list[str] | None = None) -> Answer:
@@ -82,11 +85,11 @@ def create_api(assistant: Assistant) -> FastAPI:
         knowledge = assistant.knowledge
         return {"status": "ok", "index": knowledge.info.build_id, "documents": list(knowledge.indexed_docs), "parts": len(knowledge.parts)}
 
-    @app.post("/api/ask", response_model=AskResponse)
+    @app.post("/api/ask", response_model=AskResponse, dependencies=guard)
     def api_ask(request: AskRequest) -> dict[str, Any]:
         return ask(request.question, request.k, request.docs).to_json()
 
-    @app.get("/api/departments/{name}")
+    @app.get("/api/departments/{name}", dependencies=guard)
     def department(name: str) -> dict[str, Any]:
         knowledge = assistant.knowledge
         found = knowledge.units.find_in(name)
@@ -99,11 +102,11 @@ def create_api(assistant: Assistant) -> FastAPI:
             "clauses": [{"doc": p.doc, "clause": p.number, "path": p.path, "title": p.title, "units": list(p.unit_names)} for p in parts],
         }
 
-    @app.get("/v1/models")
+    @app.get("/v1/models", dependencies=guard)
     def models() -> dict[str, Any]:
         return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "owned_by": "planqa"}]}
 
-    @app.post("/v1/chat/completions", response_model=None)
+    @app.post("/v1/chat/completions", response_model=None, dependencies=guard)
     def chat(request: ChatRequest) -> Any:
         user = [m for m in request.messages if m.role == "user"]
         if not user:
@@ -126,6 +129,18 @@ def create_api(assistant: Assistant) -> FastAPI:
         }
 
     return app
+
+
+def _basic_auth(auth: tuple[str, str]) -> Any:
+    security = HTTPBasic()
+
+    def check(credentials: HTTPBasicCredentials = Depends(security)) -> None:  # noqa: B008 — FastAPI's idiom
+        ok_user = secrets.compare_digest(credentials.username.encode(), auth[0].encode())
+        ok_password = secrets.compare_digest(credentials.password.encode(), auth[1].encode())
+        if not (ok_user and ok_password):
+            raise HTTPException(status_code=401, detail="wrong user or password", headers={"WWW-Authenticate": "Basic"})
+
+    return check
 
 
 def _stream(completion_id: str, created: int, answer: Answer, payload: dict[str, Any]) -> Iterator[str]:

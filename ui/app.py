@@ -92,6 +92,10 @@ def launch(settings: Settings, host: str, port: int) -> tuple[gr.Blocks, str]:
         )
     except OSError as exc:
         raise SettingsError(f"cannot serve on {host}:{port} ({exc}); choose another with --port or PLANQA_UI_PORT") from exc
+    from ui.api import create_api
+
+    # The HTTP API (/api/ask, /api/departments/…, /healthz, /v1/chat/completions) shares the server.
+    app.app.include_router(create_api(assistant, auth).router)
     return app, local_url
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from assistant.records import Answer, Citation
 from ui.texts import REFUSAL_LABEL, SOURCES_LABEL
 
-CURSOR = '<span class="pq-cursor">▍</span>'
+CURSOR = '<span class="pq-cursor">…</span>'
 
 
 def esc(text: str) -> str:

@@ -36,7 +36,7 @@ QUESTION_CUT = "…"
 
 # Feedback
 FEEDBACK_LABEL = "评价"
-FEEDBACK_HINT = "对回答点 👍 或 👎 即可评价；如愿意，可在下面补充说明（只记录问题、回答和意见，不记录您的任何信息）。"
+FEEDBACK_HINT = "点回答下方的“赞”或“踩”图标即可评价；如愿意，可在下面补充说明（只记录问题、回答和意见，不记录您的任何信息）。"
 COMMENT_LABEL = "补充说明（可选）"
 COMMENT_PLACEHOLDER = "哪里有用，哪里不准确？"
 COMMENT_SEND = "提交意见"

@@ -1,7 +1,7 @@
 """Fixtures for the UI tests: a real index in a temporary data folder, the real server, Debian's Chromium.
 
-The index is built once per session with `planqa index` (a developer's own vector cache, when
-there is one, is copied in first so that embedding is skipped; vectors are keyed by model and text).
+The index is built once per session with `planqa index`, its vectors copied from the session's
+shared cache (tests/conftest.py) so that nothing is embedded twice.
 The server is `planqa serve` in a subprocess on a free loopback port.
 """
 
@@ -26,7 +26,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpus"
 ARTIFACTS = REPO / "test-artifacts" / "ui"
-DEVELOPER_VECTOR_CACHE = REPO / ".planqa" / "vectors.sqlite"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -124,11 +123,11 @@ def timings(artifacts: Path) -> Iterator[dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
-def built_data_dir(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Path:
-    """A data folder holding a freshly built index of the repository's corpus."""
+def built_data_dir(tmp_path_factory: pytest.TempPathFactory, artifacts: Path, settings: Any) -> Path:
+    """A data folder holding a freshly built index of the repository's corpus (vectors from the
+    session's shared cache, so nothing is embedded twice)."""
     data_dir = tmp_path_factory.mktemp("planqa-ui-data")
-    if DEVELOPER_VECTOR_CACHE.exists():
-        copy_sqlite(DEVELOPER_VECTOR_CACHE, data_dir / "vectors.sqlite")
+    copy_sqlite(settings.vector_cache, data_dir / "vectors.sqlite")
     result = subprocess.run(planqa_command(data_dir, "index"), cwd=REPO, capture_output=True, text=True, timeout=900, check=False)
     (artifacts / "index.log").write_text(result.stdout + result.stderr, "utf-8")
     assert result.returncode == 0, result.stderr
