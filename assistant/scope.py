@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from index.corpus import normalise_number
 from index.records import DocumentMeta
 
 LEVEL_PHRASES = {
@@ -13,11 +14,6 @@ LEVEL_PHRASES = {
 }
 ASKS_CONTENT = re.compile(r"只看|仅看|只查|怎么|如何|要求|规定|提出|目标|内容|说了|说什么|怎么说|部署|任务|措施|哪些|什么|多少|是否|say|what", re.I)
 ASKS_IDENTITY = re.compile(r"是什么文件|哪个文件|全称|名称|标题|叫什么|哪(一|个)年(发布|印发)|是哪个|依据(的)?(是)?哪|贯彻(落实)?(了)?(哪|什么)")
-
-
-def normalise_number(text: str) -> str:
-    """Bracket and character variants of a 文号 → the canonical 〔〕 form."""
-    return re.sub(r"[\[［【(（](\d{4})[\]］】)）]", r"〔\1〕", text).replace("號", "号")
 
 
 def short_numbers(number: str) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import resource
+import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +31,54 @@ def _planqa(data_dir: Path, *args: str) -> tuple[float, float]:
     return seconds, peak
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve_and_load(data: Path, dataset: Path, clients: int, requests: int) -> list[tuple[str, str]]:
+    """Start `planqa serve`, measure launch time, run the load test, read the server's peak memory."""
+    import httpx
+
+    from eval.load import run_load
+
+    port = _free_port()
+    env = {**os.environ, "PLANQA_DATA_DIR": str(data), "GRADIO_ANALYTICS_ENABLED": "False"}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        launched = time.perf_counter() - t0
+        questions = [json.loads(line)["question"] for line in dataset.read_text("utf-8").splitlines() if line.strip()]
+        result = run_load(url, questions, clients, requests)
+        peak = _peak_rss_mb(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    summary = result.summary()
+    return [
+        ("`planqa serve` launch → API answering", f"{launched:.1f} s"),
+        (f"load: {clients} clients, {summary['requests']} questions via /api/ask", f"{summary['errors']} errors, {summary['seconds']} s"),
+        ("  throughput", f"{summary['throughput_qps']} questions/s"),
+        ("  latency p50 / p95 under load", f"{summary['p50_ms']} / {summary['p95_ms']} ms"),
+        ("server peak memory (VmHWM)", f"{peak:.0f} MB"),
+    ]
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -37,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dataset", type=Path, default=Path("eval/data/dev.jsonl"))
     p.add_argument("--questions", type=int, default=50)
     p.add_argument("--no-cold", action="store_true", help="skip the cold build (it embeds every chunk)")
+    p.add_argument("--no-server", action="store_true", help="skip the server load run")
+    p.add_argument("--clients", type=int, default=20)
+    p.add_argument("--requests", type=int, default=1000)
     args = p.parse_args(argv)
 
     from assistant.service import Assistant
@@ -79,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             ("planqa / baseline latency (p50)", f"{percentile(latencies, 50) / max(percentile(base, 50), 1e-9):.2f}x"),
         ]
         rows.append(("peak memory of this process (index open, baseline built)", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"))
+        if not args.no_server:
+            rows += _serve_and_load(data, args.dataset, args.clients, args.requests)
     width = max(len(k) for k, _ in rows)
     print("planqa benchmark")
     for key, value in rows:
