@@ -15,7 +15,7 @@ from assistant.knowledge import Knowledge
 from assistant.llm import answer_with_llm
 from assistant.records import Answer, Citation, Hit
 from assistant.retrieve import search
-from assistant.route import Routed, normalise, quantity_kind, route
+from assistant.route import Routed, expand_query, normalise, quantity_kind, route
 from assistant.scope import missing_document_asked, scoped_documents
 from assistant.verify import verify
 
@@ -105,10 +105,10 @@ def subquestions(routed: Routed) -> list[Routed]:
     """A fact or eligibility question that asks several things, split into one question each."""
     if routed.route not in ("fact", "eligibility"):
         return [routed]
-    pieces = [p.strip() for p in SUBQUESTION.split(routed.search_text) if len(p.strip()) >= 4]
+    pieces = [p.strip() for p in SUBQUESTION.split(routed.question) if len(p.strip()) >= 4]
     if len(pieces) < 2:
         return [routed]
-    return [dataclasses.replace(routed, search_text=p, quantity=quantity_kind(p)) for p in pieces]
+    return [dataclasses.replace(routed, search_text=expand_query(p), quantity=quantity_kind(p)) for p in pieces]
 
 
 def _answer_parts(knowledge: Knowledge, parts: list[Routed], k: int) -> Answer | None:
