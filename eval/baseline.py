@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 from assistant.settings import Settings
@@ -75,6 +74,3 @@ def _offsets(doc: ParsedDocument) -> tuple[list[int], list[Part]]:
     parts = sorted(doc.parts, key=lambda p: p.start)
     return [p.start for p in parts], parts
 
-
-def default_settings(tmp: Path) -> Settings:
-    return Settings(data_dir=tmp)

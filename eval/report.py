@@ -88,7 +88,7 @@ def _chart(path: Path, figures: list[dict[str, Any]]) -> None:
     ax.set_ylabel("pass rate (%)")
     ax.set_ylim(0, 105)
     ax.set_title("Accuracy by question type")
-    ax.legend()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=len(figures), frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

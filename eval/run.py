@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -65,5 +64,3 @@ def evaluate(dataset: Path, output: Path, settings: Settings, k: int = 5, baseli
         print(f"\nreport: {path}")
     return figures
 
-
-__all__ = ["evaluate", "run_assistant", "run_baseline", "asdict"]
