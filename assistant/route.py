@@ -14,11 +14,11 @@ from importlib import resources
 from assistant.records import Route
 from index.units import UnitTable
 
-WHO = re.compile(r"谁|(哪|几)(几)?(家|个部门|些部门|个单位|些单位|些机构|个机构)|哪家|由哪|归哪|找哪|部门管|单位管|责任单位|责任部门|牵头|归口|主管|who\b|which (units|departments|agencies|bureaus)|responsible", re.I)
+WHO = re.compile(r"谁|(哪|几)(几)?(个|些|家)?(局|委|部门|单位|机构|家)|哪家|由哪|归哪|找哪|部门管|单位管|责任单位|责任部门|牵头|归口|主管|who\b|which (units|departments|agencies|bureaus)|responsible", re.I)
 WHAT_UNIT_DOES = re.compile(
     r"负责(哪些|什么|哪几|哪项|哪方面)|承担(了)?(哪些|什么)|(哪些|什么)(工作|任务|职责|事项|条款)|职责|分工|任务有|参与(了)?(哪些|什么)|"
     r"涉及(哪些|什么)|管(哪些|什么)|干什么|做什么|(哪些|什么)事|有什么(工作|任务|职责)|被列为|列为责任单位|名下|点名|条目|哪几项|哪些项|多少项|"
-    r"tasks?|duties|assigned|responsible for what|what is .* responsible for",
+    r"tasks?|duties|items|assigned|responsible for what|what is .* responsible for|as a responsible unit|list .* as",
     re.I,
 )
 LINEAGE = re.compile(r"上级依据|上级(文件)?(的)?(哪|什么|对应)|依据(的)?是(上级)?(哪|什么)(一)?(条|项|款)|对应(的)?(省|国家|上级)|来源(于)?(哪|什么)|落实(的)?是(省|国家)|parent clause|which (provincial|national) clause", re.I)
@@ -29,11 +29,17 @@ INJECTION = re.compile(
     r"ignore (all |the )?(previous|above|prior)|system prompt|jailbreak|developer mode|you are now",
     re.I,
 )
-TASK_REQUEST = re.compile(r"写(一|个|首|篇|段)|作(一)?首|翻译|编(一|个)|代码|编程|python|java|sql|快速排序|算法|讲个笑话|write (a|me)|translate|poem", re.I)
+TASK_REQUEST = re.compile(
+    r"写(一)?(首|篇)|写(一)?个(程序|脚本|笑话|故事|小说)|作(一)?首|翻译成|代码|编程|python|java|快速排序|算法|讲个笑话|"
+    r"write (a|me) (poem|story|song|program|script)|translate|poem",
+    re.I,
+)
 PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(市|州|县|省|自治区)(?=的|新型|城镇化|贯彻|城市|$|里|有|对|在)")
+NOT_IN_NAMES = set("在到去来想的从回住这那本我你他全该个里城")
 HOME_PLACES = ("格尔木", "青海", "本", "我", "全", "该", "各", "设区", "城", "省")
-# "哪几个" lists things; "几个" and "多少" ask for a figure.
-QUANTITY = re.compile(r"多少|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|什么时(候|间)|何时|哪(一)?年|截止|期限|how (much|many)|what percentage|when\b|deadline", re.I)
+# "哪几个" lists things; "多少" asks for a figure.
+# "几个" asks a figure after 有/是/共… or at the end ("有几个？"), not in "刚招了几个大学生".
+QUANTITY = re.compile(r"多少|(?:有|是|共|要|分别|到底|达到)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)[^，,。；\u4e00-\u9fff]*[？?]?$|什么时(候|间)|何时|哪(一)?年|截止|期限|how (much|many)|what percentage|when\b|deadline", re.I)
 MONEY = re.compile(r"钱|租金|房价|价格|票价|投资|金额|资金|费用|工资|收入|标准|cost|price|rent", re.I)
 RATE = re.compile(r"率|比例|百分之|占比|增长目标|增速|percent", re.I)
 PEOPLE = re.compile(r"多少人|人口(有)?多少|人数|population", re.I)
@@ -41,7 +47,7 @@ NUMBER_IN = {
     "money": re.compile(r"\d[\d.]*\s*(元|万元|亿元)"),
     "rate": re.compile(r"\d[\d.]*\s*%|百分之"),
     "people": re.compile(r"\d[\d.]*\s*万?人(?!民)"),
-    "date": re.compile(r"\d{4}年|\d{1,2}月|年底|月底|年内|\d+年|\d+日|前"),
+    "date": re.compile(r"\d{4}年|\d{1,2}月|年底|月底|年内|\d+年|\d+日"),
 }
 DATE_ASK = re.compile(r"什么时(候|间)|何时|哪(一)?年|时间节点|截止|期限|when\b|deadline", re.I)
 STRICT_FIGURES = ("money", "rate", "people", "date")
@@ -96,12 +102,16 @@ def unsupported_attribute(question: str, vocabulary: str) -> str:
 
 
 def normalise(question: str, limit: int) -> tuple[str, bool]:
-    """Simplified characters, no control characters, at most ``limit`` characters; says if cut."""
+    """Simplified characters, colloquial words in their standard form, no control characters, at
+    most ``limit`` characters; says if it cut."""
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in question)
     text = re.sub(r"\s+", " ", text).strip()
     cut = len(text) > limit
-    text = text[:limit]
-    return _t2s().convert(text), cut
+    text = _t2s().convert(text[:limit])
+    for word, standard in _query_terms("colloquial"):
+        text = text.replace(word, standard)
+    text = re.sub(r"(\w)不[？?]?$", r"\1吗？", text) if re.search(r"(能|可以|有|会|行|给|交|领|管)不[？?]?$", text) else text
+    return text, cut
 
 
 def expand_query(question: str) -> str:
@@ -140,14 +150,18 @@ def foreign_place(question: str, vocabulary: str) -> str:
     for m in PLACE.finditer(question):
         name = m.group(1) + m.group(2)
         stem = m.group(1)
-        if any(stem.startswith(h) or stem.endswith(h) for h in HOME_PLACES):
+        if any(stem.startswith(h) or stem.endswith(h) for h in HOME_PLACES) or any(ch in NOT_IN_NAMES for ch in stem):
             continue
         if name not in vocabulary:
             return name
     return ""
 
 
-DUTY_WORDS = re.compile(r"负责|承担|职责|任务|工作|条目|事项|事情|点名|列为|涉及|参与|分工|管|做|干|项|条|哪些|哪几|什么|多少|方案|文件|中|里|在|的|了|要|是|有|被|和|与|及|吗|呢|？|\?|，|。|\s")
+DUTY_WORDS = re.compile(
+    r"负责|承担|职责|任务|工作|条目|事项|事情|点名|列为|列出来|列出|涉及|参与|分工|分到|摊上|挂了|挂|有活|活|管|做|干|项|条|"
+    r"哪些|哪几|什么|多少|几|方案|计划|文件|这回|这里面|里面|这里|那边|这边|格尔木|一共|总共|都|它|这|那|没|"
+    r"中|里|在|的|了|要|是|有|被|和|与|及|吗|呢|吧|啊|？|\?|，|。|\s"
+)
 
 
 def only_about_units(question: str, units: UnitTable) -> bool:
