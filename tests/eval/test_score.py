@@ -83,3 +83,19 @@ def test_golden_figures_on_a_fixed_subset(settings, tmp_path, capsys):
     assert set(lines[0]) >= {"id", "question", "answer", "citations", "refused", "latency_ms"}
     assert (tmp_path / "report" / "report.md").exists() and (tmp_path / "report" / "accuracy_by_type.png").stat().st_size > 1000
     assert "t6" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["dev", "heldout", "probe"])
+def test_shipped_question_sets_are_valid(name, plan):
+    """Every shipped set parses; its strings occur in the plan and its gold units match the parsed clauses."""
+    questions = load_dataset(Path(__file__).resolve().parents[2] / "eval" / "data" / f"{name}.jsonl")
+    assert len({q.id for q in questions}) == len(questions)
+    flat = "".join(plan.text.split())
+    units = {c.number: c.unit_names for c in plan.clauses}
+    for q in questions:
+        for s in q.answer_contains:
+            assert "".join(s.split()) in flat, (q.id, s)
+        if q.type == "responsibility":
+            assert tuple(q.gold_units) == units[q.gold_clauses[0]], q.id
+        if q.type == "by_unit":
+            assert q.gold_clauses and all(1 <= c <= 29 for c in q.gold_clauses), q.id
