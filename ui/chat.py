@@ -17,7 +17,7 @@ from assistant import prompts
 from assistant.records import Answer
 from ui import texts
 from ui.feedback import Feedback, FeedbackLog, rating_of
-from ui.render import answer_html, plain_text, question_html, split_notice, status_html, stream_points
+from ui.render import answer_html, plain_text, question_html, split_notice, status_html, stream_points, text_block
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
@@ -68,7 +68,16 @@ class ChatHandlers:
         shown = with_reply(status_html(texts.THINKING))
         yield shown, shown, answers, gr.skip()
         try:
-            answer = self.assistant.ask(question)
+            answer: Answer | None = None
+            for item in self.assistant.ask_stream(question):
+                if isinstance(item, Answer):
+                    answer = item
+                elif self.assistant.settings.llm_base_url:
+                    # LLM mode: the model's text as it arrives, each piece already checked.
+                    shown = with_reply(f'<div class="pq-answer">{text_block(item)}</div>')
+                    yield shown, shown, answers, gr.skip()
+            if answer is None:
+                raise RuntimeError("the assistant returned no answer")
             _, body = split_notice(answer.text, self.notice)
             partial = [answer_html(answer, shown=point, notice=self.notice) for point in stream_points(body)[:-1]]
             final = answer_html(answer, notice=self.notice, titles=self.titles)

@@ -38,8 +38,9 @@ ANSWER = Answer("谁负责随迁子女教育？", "责任单位是：市教育�
 class StubAssistant:
     """Stands in for assistant.service.Assistant: answers every question with ANSWER, or raises."""
 
-    def __init__(self, fail: bool = False, limit: int = 500) -> None:
-        self.settings = Settings(max_question_chars=limit)
+    def __init__(self, fail: bool = False, limit: int = 500, llm: bool = False, pieces: tuple[str, ...] = ()) -> None:
+        self.settings = Settings(max_question_chars=limit, llm_base_url="http://127.0.0.1:9/v1" if llm else None, llm_model="m" if llm else None)
+        self.pieces = pieces
         self.knowledge = SimpleNamespace(documents={})
         self.fail = fail
         self.asked: list[str] = []
@@ -52,6 +53,11 @@ class StubAssistant:
             notice = prompts.TRUNCATED.format(limit=self.settings.max_question_chars)
             return Answer(question[: self.settings.max_question_chars], notice + "\n" + ANSWER.text, ANSWER.citations, False, "fact")
         return ANSWER
+
+    def ask_stream(self, question: str):  # mirrors Assistant.ask_stream: texts, then the Answer
+        answer = self.ask(question)
+        yield from self.pieces or [answer.text]
+        yield answer
 
 
 def handlers(tmp_path: Path, **kwargs: Any) -> ChatHandlers:
@@ -148,3 +154,12 @@ def test_auth_setting_is_user_colon_password() -> None:
     for bad in ("admin", ":pw", "admin:"):
         with pytest.raises(SettingsError):
             parse_auth(bad)
+
+
+def test_llm_mode_streams_the_models_checked_text_as_it_arrives(tmp_path: Path) -> None:
+    chat = handlers(tmp_path, llm=True, pieces=("责任单位是", "责任单位是：市教育局。<b>x</b>"))
+    history, answers, updates = run(chat, "谁负责随迁子女教育？")
+    streamed = [u[1][-1]["content"] for u in updates[1:-1]]
+    assert any("责任单位是" in html and "市教育局" not in html for html in streamed)
+    assert any("&lt;b&gt;" in html for html in streamed)  # escaped, never raw HTML
+    assert "市教育局" in history[-1]["content"] and answers
