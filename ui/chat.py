@@ -55,8 +55,18 @@ class ChatHandlers:
         history = [*history, {"role": "user", "content": question_html(shown)}]
         return "", history, question
 
-    def respond(self, question: str, history: list[Message], answers: dict[int, Any]) -> Iterator[tuple[Any, ...]]:
-        """Stream the answer to the pending question into the chat, then its source cards."""
+    def scope_choices(self) -> list[tuple[str, str]]:
+        """The scope selector's entries: every document, then each listed document (missing ones marked)."""
+        knowledge = self.assistant.knowledge
+        indexed = set(getattr(knowledge, "indexed_docs", ()))
+        choices = [(texts.SCOPE_ALL, "")]
+        for number, meta in knowledge.documents.items():
+            missing = "" if number in indexed else texts.SCOPE_MISSING
+            choices.append((f"{meta.short_title}（{number}）{missing}", number))
+        return choices
+
+    def respond(self, question: str, history: list[Message], answers: dict[int, Any], scope: str = "") -> Iterator[tuple[Any, ...]]:
+        """Stream the answer to the pending question (only from the chosen document, when one is) into the chat, then its source cards."""
         if not question:
             return
         index = len(history)
@@ -69,7 +79,7 @@ class ChatHandlers:
         yield shown, shown, answers, gr.skip()
         try:
             answer: Answer | None = None
-            for item in self.assistant.ask_stream(question):
+            for item in self.assistant.ask_stream(question, docs=(scope,) if scope else None):
                 if isinstance(item, Answer):
                     answer = item
                 elif self.assistant.settings.llm_base_url:

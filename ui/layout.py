@@ -108,6 +108,7 @@ def _chat_tab(chat: ChatHandlers) -> None:
             autofocus=True,
         )
         send = gr.Button(texts.SEND, variant="primary", elem_id="pq-send", scale=1)
+    scope = gr.Dropdown(choices=chat.scope_choices(), value="", label=texts.SCOPE_LABEL, elem_id="pq-scope", interactive=True)
     with gr.Row():
         copy = gr.Button(texts.COPY, elem_id="pq-copy", size="sm")
         clear = gr.Button(texts.CLEAR, elem_id="pq-clear", size="sm")
@@ -125,7 +126,7 @@ def _chat_tab(chat: ChatHandlers) -> None:
     private: dict[str, Any] = {"api_visibility": "private"}
     for trigger in (question.submit, send.click):
         trigger(chat.submit, [question, history], [question, history, pending], queue=False, **private).then(
-            chat.respond, [pending, history, answers], [chatbot, history, answers, copy_text], show_progress="hidden", **private
+            chat.respond, [pending, history, answers, scope], [chatbot, history, answers, copy_text], show_progress="hidden", **private
         )
     copy.click(None, [copy_text], None, js=COPY_JS, **private)
     clear.click(chat.clear, None, [chatbot, history, answers, copy_text, rated, feedback_status], queue=False, **private)

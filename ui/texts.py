@@ -73,3 +73,7 @@ DOCUMENTS_TAB = "文件"
 OUTLINE_HEAD = "#### 方案结构\n点开条款可看原文和责任单位。"
 CORPUS_HEAD = "#### 已收录的文件"
 CHAT_TAB = "问答"
+
+SCOPE_LABEL = "检索范围"
+SCOPE_ALL = "全部文件"
+SCOPE_MISSING = "（未收录正文）"

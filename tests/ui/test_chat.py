@@ -41,6 +41,7 @@ class StubAssistant:
     def __init__(self, fail: bool = False, limit: int = 500, llm: bool = False, pieces: tuple[str, ...] = ()) -> None:
         self.settings = Settings(max_question_chars=limit, llm_base_url="http://127.0.0.1:9/v1" if llm else None, llm_model="m" if llm else None)
         self.pieces = pieces
+        self.scopes: list = []
         self.knowledge = SimpleNamespace(documents={})
         self.fail = fail
         self.asked: list[str] = []
@@ -54,7 +55,8 @@ class StubAssistant:
             return Answer(question[: self.settings.max_question_chars], notice + "\n" + ANSWER.text, ANSWER.citations, False, "fact")
         return ANSWER
 
-    def ask_stream(self, question: str):  # mirrors Assistant.ask_stream: texts, then the Answer
+    def ask_stream(self, question: str, docs=None):  # mirrors Assistant.ask_stream: texts, then the Answer
+        self.scopes.append(docs)
         answer = self.ask(question)
         yield from self.pieces or [answer.text]
         yield answer
@@ -163,3 +165,22 @@ def test_llm_mode_streams_the_models_checked_text_as_it_arrives(tmp_path: Path) 
     assert any("责任单位是" in html and "市教育局" not in html for html in streamed)
     assert any("&lt;b&gt;" in html for html in streamed)  # escaped, never raw HTML
     assert "市教育局" in history[-1]["content"] and answers
+
+
+def test_scope_selector_restricts_the_question_to_one_document(tmp_path: Path) -> None:
+    chat = handlers(tmp_path)
+    _, history, pending = chat.submit("谁负责随迁子女教育？", [])
+    list(chat.respond(pending, history, {}, "国发〔2024〕17号"))
+    list(chat.respond(pending, history, {}, ""))
+    assert chat.assistant.scopes == [("国发〔2024〕17号",), None]
+
+
+@pytest.mark.slow
+def test_scope_choices_and_a_missing_parent_with_the_real_assistant(tmp_path: Path, assistant: Any) -> None:
+    chat = ChatHandlers(assistant, FeedbackLog(tmp_path / "feedback.jsonl"), stream_delay_s=0)
+    choices = dict((value, label) for label, value in chat.scope_choices())
+    assert choices[""] == texts.SCOPE_ALL
+    assert texts.SCOPE_MISSING in choices["国发〔2024〕17号"] and texts.SCOPE_MISSING not in choices["格政办发〔2025〕25号"]
+    _, history, pending = chat.submit("随迁子女教育有什么要求？", [])
+    final = list(chat.respond(pending, history, {}, "国发〔2024〕17号"))[-1][1][-1]["content"]
+    assert "planqa corpus add" in final
