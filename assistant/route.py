@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from assistant.records import Route
 from index.units import UnitTable
@@ -68,10 +69,14 @@ class Routed:
 
 
 @cache
+def _vocabulary() -> dict[str, Any]:
+    """assistant/data/query_terms.toml, read once."""
+    return tomllib.loads(resources.files("assistant").joinpath("data/query_terms.toml").read_text("utf-8"))
+
+
+@cache
 def _query_terms(table: str) -> tuple[tuple[str, str], ...]:
-    raw = resources.files("assistant").joinpath("data/query_terms.toml").read_text("utf-8")
-    rows = tomllib.loads(raw)[table]
-    return tuple(sorted(rows.items(), key=lambda kv: -len(kv[0])))
+    return tuple(sorted(_vocabulary()[table].items(), key=lambda kv: -len(kv[0])))
 
 
 @cache
@@ -84,15 +89,13 @@ def _t2s():  # type: ignore[no-untyped-def]
 @cache
 def question_bigrams() -> frozenset[str]:
     """Character pairs of question-shaping words; they never count as evidence."""
-    raw = resources.files("assistant").joinpath("data/query_terms.toml").read_text("utf-8")
-    words = tomllib.loads(raw)["question_words"]["words"].split()
+    words = _vocabulary()["question_words"]["words"].split()
     return frozenset(w[i : i + 2] for w in words for i in range(len(w) - 1))
 
 
 @cache
 def unsupported_attributes() -> tuple[str, ...]:
-    raw = resources.files("assistant").joinpath("data/query_terms.toml").read_text("utf-8")
-    return tuple(tomllib.loads(raw)["unsupported_attributes"]["words"].split())
+    return tuple(_vocabulary()["unsupported_attributes"]["words"].split())
 
 
 def unsupported_attribute(question: str, vocabulary: str) -> str:
