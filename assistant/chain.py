@@ -1,52 +1,82 @@
-"""The answering pipeline as one LCEL runnable: normalise → route → retrieve → judge → compose → verify."""
+"""The answering pipeline as one LCEL runnable: normalise → understand → (records | retrieve → judge) →
+compose → verify. The question model (assistant/understand.py) decides once what is asked."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant import prompts
-from assistant.compose import SUBQUESTION, compose, refusal, structural_overview
+from assistant import prompts, structured
+from assistant.compose import compose, refusal
 from assistant.evidence import Evidence, assess
 from assistant.knowledge import Knowledge
 from assistant.llm import answer_with_llm
 from assistant.records import Answer, Citation, Hit
 from assistant.retrieve import search
-from assistant.route import Routed, expand_query, normalise, quantity_kind, route
-from assistant.scope import missing_document_asked, scoped_documents
+from assistant.route import expand_query, normalise, quantity_kind
+from assistant.scope import missing_document_asked, primary_documents, scoped_documents
+from assistant.understand import Query, context_for, understand
 from assistant.verify import verify
+
+# Intents answered from the parsed records alone; the rest search the documents first.
+FROM_RECORDS = ("by_unit", "shared", "clause", "count", "ranking", "unassigned", "metadata")
+
+
+@dataclass(frozen=True)
+class Models:
+    """The models the service wires in beside the index: a cross-encoder reranker and a chat model."""
+
+    reranker: Any = None
+    chat: Any = None
+
+
+def understand_question(knowledge: Knowledge, question: str, docs: tuple[str, ...] | None = None) -> tuple[Query, bool]:
+    """The question model for one question (and whether the question was cut to the length limit)."""
+    text, cut = normalise(question or "", knowledge.settings.max_question_chars)
+    scope = tuple(docs) if docs else scoped_documents(text, knowledge.documents, knowledge.indexed_docs)
+    home = (scope or primary_documents(knowledge.documents, knowledge.indexed_docs) or knowledge.indexed_docs or (None,))[0]
+    ctx = context_for(knowledge.units, knowledge.parts, home, knowledge.vocabulary)
+    return understand(question or "", text, ctx, scope), cut
 
 
 def answer_question(
-    knowledge: Knowledge, question: str, k: int | None = None, docs: tuple[str, ...] | None = None, on_text: Callable[[str], None] | None = None
+    knowledge: Knowledge,
+    question: str,
+    k: int | None = None,
+    docs: tuple[str, ...] | None = None,
+    on_text: Callable[[str], None] | None = None,
+    models: Models | None = None,
+    query: Query | None = None,
 ) -> Answer:
     """The whole pipeline for one question, without LCEL's bookkeeping.
 
     ``docs`` restricts the answer to these documents (文号); by default the question's own words
-    ("只看国家文件", a 文号) decide, and otherwise every indexed document is searched.
-    With PLANQA_LLM_BASE_URL set, a model rewrites answers from the evidence (checked; see assistant/llm.py),
-    streaming partial texts to ``on_text`` when given.
+    ("只看国家文件", a 文号, a place) decide. ``query`` is a question already understood (a follow-up
+    resolved from its conversation). With PLANQA_LLM_BASE_URL set, a model rewrites answers from the
+    evidence (checked; see assistant/llm.py), streaming partial texts to ``on_text`` when given.
     """
-    text, cut = normalise(question or "", knowledge.settings.max_question_chars)
-    if not text.strip():
-        return Answer(question or "", prompts.REFUSAL_EMPTY, (), True, "out_of_scope")
-    routed = route(text, knowledge.units, knowledge.vocabulary)
-    if docs:
-        unavailable = _unavailable(knowledge, docs)
-        if unavailable is not None:
-            return verify(refusal(routed, unavailable))
-        routed = dataclasses.replace(routed, docs=tuple(docs))
+    models = models or Models()
+    if query is None:
+        if not (question or "").strip():
+            return Answer(question or "", prompts.REFUSAL_EMPTY, (), True, "out_of_scope")
+        if docs:
+            unavailable = _unavailable(knowledge, tuple(docs))
+            if unavailable is not None:
+                text, _ = normalise(question, knowledge.settings.max_question_chars)
+                return verify(Answer(text, unavailable, (), True, "out_of_scope"))
+        query, cut = understand_question(knowledge, question, docs)
     else:
-        routed = dataclasses.replace(routed, docs=scoped_documents(text, knowledge.documents, knowledge.indexed_docs))
-    answer = _answer_routed(knowledge, routed, k or knowledge.settings.top_k)
+        cut = False
+    answer = _answer(knowledge, query, k or knowledge.settings.top_k, models)
     if knowledge.settings.llm_base_url and not answer.refused:
-        answer = answer_with_llm(knowledge, answer, on_text)
+        answer = answer_with_llm(knowledge, answer, on_text, models.chat)
     if cut:
         answer = dataclasses.replace(answer, text=prompts.TRUNCATED.format(limit=knowledge.settings.max_question_chars) + "\n" + answer.text)
-    return verify(answer)
+    return verify(dataclasses.replace(answer, query=query))
 
 
 def _unavailable(knowledge: Knowledge, docs: tuple[str, ...]) -> str | None:
@@ -60,64 +90,63 @@ def _unavailable(knowledge: Knowledge, docs: tuple[str, ...]) -> str | None:
     return None
 
 
-def _answer_routed(knowledge: Knowledge, routed: Routed, k: int) -> Answer:
-    if routed.route == "out_of_scope":
-        return refusal(routed)
-    missing = missing_document_asked(routed.question, knowledge.documents)
+def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
+    if q.intent == "out_of_scope":
+        return structured.unknown_unit(q) if q.unknown_units and q.reason.endswith("responsible unit in the indexed documents") else refusal(q)
+    missing = missing_document_asked(q.text, knowledge.documents)
     if missing is not None and missing.number not in knowledge.indexed_docs:
-        return refusal(routed, prompts.REFUSAL_PARENT_MISSING.format(title=missing.title, number=missing.number))
-    if routed.route == "by_unit":
-        return compose(knowledge, routed, [])
-    parts = subquestions(routed)
+        return refusal(q, prompts.REFUSAL_PARENT_MISSING.format(title=missing.title, number=missing.number))
+    if q.intent in FROM_RECORDS:
+        answer = compose(knowledge, q, [])
+        if not answer.refused or q.intent in ("by_unit", "shared"):
+            return answer
+    if q.intent == "topic":
+        listing = structured.topic_listing(knowledge, q, q.docs)
+        if listing is not None:
+            return listing
+    parts = subquestions(q)
     if len(parts) > 1:
-        combined = _answer_parts(knowledge, parts, k)
+        combined = _answer_parts(knowledge, parts, k, models)
         if combined is not None:
             return combined
-    hits, evidence = _search_primary_first(knowledge, routed, k)
-    if not evidence.ok and not (routed.route == "overview" and structural_overview(knowledge, routed, hits)):
-        answer = refusal(routed)
+    hits, evidence = _search_primary_first(knowledge, q, k, models)
+    if not evidence.ok and not (q.intent == "overview" and q.overview):
+        answer = refusal(q)
     else:
-        answer = compose(knowledge, routed, hits)
-    return Answer(answer.question, answer.text, answer.citations, answer.refused, answer.route, hits=tuple(hits))
+        answer = compose(knowledge, q, hits)
+    return dataclasses.replace(answer, hits=tuple(hits))
 
 
-def primary_documents(knowledge: Knowledge) -> tuple[str, ...]:
-    """Indexed documents that no other indexed document implements: the plans people act on."""
-    parents = {n for d in knowledge.indexed_docs if (m := knowledge.doc_meta(d)) for n in m.implements}
-    return tuple(d for d in knowledge.indexed_docs if d not in parents)
-
-
-def _search_primary_first(knowledge: Knowledge, routed: Routed, k: int) -> tuple[list[Hit], Evidence]:
+def _search_primary_first(knowledge: Knowledge, q: Query, k: int, models: Models) -> tuple[list[Hit], Evidence]:
     """Unscoped questions are answered from the primary documents when they can be, else from all."""
-    scopes: list[tuple[str, ...] | None] = [routed.docs] if routed.docs else []
-    if not routed.docs:
-        primary = primary_documents(knowledge)
+    scopes: list[tuple[str, ...] | None] = [q.docs] if q.docs else []
+    if not q.docs:
+        primary = primary_documents(knowledge.documents, knowledge.indexed_docs)
         scopes = [primary, None] if primary and set(primary) != set(knowledge.indexed_docs) else [None]
+    hits: list[Hit] = []
+    evidence = Evidence(False, 0.0, 0.0, "nothing searched")
     for docs in scopes:
-        hits = search(knowledge, routed.search_text, k, docs=docs or None)
-        evidence = assess(knowledge, routed, hits)
+        hits = search(knowledge, q.search_text, k, docs=docs or None, reranker=models.reranker)
+        evidence = assess(knowledge, q, hits)
         if evidence.ok:
             break
     return hits, evidence
 
 
-def subquestions(routed: Routed) -> list[Routed]:
-    """A fact or eligibility question that asks several things, split into one question each."""
-    if routed.route not in ("fact", "eligibility"):
-        return [routed]
-    pieces = [p.strip() for p in SUBQUESTION.split(routed.question) if len(p.strip()) >= 4]
-    if len(pieces) < 2:
-        return [routed]
-    return [dataclasses.replace(routed, search_text=expand_query(p), quantity=quantity_kind(p)) for p in pieces]
+def subquestions(q: Query) -> list[Query]:
+    """A fact or eligibility question that asks several things, one question each (split once, here)."""
+    if q.intent not in ("fact", "eligibility") or len(q.parts) < 2:
+        return [q]
+    return [dataclasses.replace(q, search_text=expand_query(p), quantity=quantity_kind(p), parts=()) for p in q.parts]
 
 
-def _answer_parts(knowledge: Knowledge, parts: list[Routed], k: int) -> Answer | None:
+def _answer_parts(knowledge: Knowledge, parts: list[Query], k: int, models: Models) -> Answer | None:
     """Answer each sub-question; when they land on different clauses, join the answers."""
     answers = []
     for sub in parts:
-        hits, evidence = _search_primary_first(knowledge, sub, k)
+        hits, evidence = _search_primary_first(knowledge, sub, k, models)
         if hits and evidence.ok:
-            answers.append(compose(knowledge, sub, hits))
+            answers.append(dataclasses.replace(compose(knowledge, sub, hits), hits=tuple(hits)))
     cited = {c.path for a in answers for c in a.citations}
     if len(answers) < 2 or len(cited) < 2:
         return None
@@ -128,16 +157,16 @@ def _answer_parts(knowledge: Knowledge, parts: list[Routed], k: int) -> Answer |
             if key in citations:
                 c = dataclasses.replace(c, quotes=tuple(dict.fromkeys(citations[key].quotes + c.quotes)))
             citations[key] = c
-    first = parts[0]
-    return Answer(first.question, "\n".join(a.text for a in answers), tuple(citations.values()), False, first.route)
+    hits = tuple(h for a in answers for h in a.hits)
+    return Answer(parts[0].question, "\n".join(a.text for a in answers), tuple(citations.values()), False, parts[0].route, hits=hits)
 
 
-def build_chain(knowledge: Knowledge) -> Runnable[Any, Answer]:
-    """An LCEL runnable: str or {"question": str, "k": int, "docs": [文号]} in, Answer out."""
+def build_chain(knowledge: Knowledge, models: Models | None = None) -> Runnable[Any, Answer]:
+    """An LCEL runnable: str or {"question": str, "k": int, "docs": [文号], "query": Query} in, Answer out."""
 
     def run(inputs: Any) -> Answer:
         if isinstance(inputs, str):
-            return answer_question(knowledge, inputs)
-        return answer_question(knowledge, inputs["question"], inputs.get("k"), inputs.get("docs"))
+            return answer_question(knowledge, inputs, models=models)
+        return answer_question(knowledge, inputs["question"], inputs.get("k"), inputs.get("docs"), models=models, query=inputs.get("query"))
 
     return RunnableLambda(run, name="planqa")

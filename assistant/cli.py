@@ -74,6 +74,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ledger(args: argparse.Namespace) -> int:
+    from assistant.export_ledger import export
+    from assistant.knowledge import Knowledge
+
+    knowledge = Knowledge.load(_settings(args))
+    _, _, data = export(knowledge, args.format, args.unit, args.doc, bom=bool(args.output))
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_bytes(data)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
 def cmd_corpus_add(args: argparse.Namespace) -> int:
     from assistant.service import index_corpus
     from index.corpus import add_document
@@ -136,6 +152,12 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--k", type=int, default=None, help="clauses to retrieve")
     a.add_argument("--doc", action="append", default=[], metavar="文号", help="answer only from this document (repeatable)")
     a.set_defaults(func=cmd_ask)
+    led = sub.add_parser("ledger", help="the task ledger (任务台账): targets, time nodes and projects of every task")
+    led.add_argument("--unit", metavar="NAME", help="only the tasks naming this unit (full name or abbreviation)")
+    led.add_argument("--doc", metavar="文号", help="only the tasks of this document")
+    led.add_argument("--format", choices=["json", "csv", "xlsx", "docx", "md"], default="json", help="output format (default json)")
+    led.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    led.set_defaults(func=cmd_ledger)
     c = sub.add_parser("corpus", help="add, list or remove corpus documents")
     csub = c.add_subparsers(dest="corpus_command", required=True)
     ca = csub.add_parser("add", help="copy a TXT/PDF/DOCX/HTML file into the corpus, record it and index it")

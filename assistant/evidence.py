@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from assistant.knowledge import Knowledge
 from assistant.records import Hit
 from assistant.retrieve import lexical_coverage, topic_bigrams
-from assistant.route import STRICT_FIGURES, Routed, has_figure
+from assistant.route import STRICT_FIGURES, has_figure
+from index.errors import IndexMismatchError
 
-# Calibrated on eval/data/dev.jsonl (see README, "Refusal"): an answer needs the top passages to
-# be close in meaning AND to share enough of the question's topic words.
-MIN_DENSE = 0.82
+# An answer needs the top passages to be close in meaning (the index's calibrated floor for its model,
+# index/calibrate.py) AND to share enough of the question's topic words. Coverage is a share of
+# IDF-weighted character pairs, the same for every model; calibrated on eval/data/dev.jsonl.
 MIN_COVERAGE = 0.25
+
+
+class RoutedQuestion(Protocol):
+    """What assess reads of a routed question."""
+
+    @property
+    def search_text(self) -> str: ...
+
+    @property
+    def quantity(self) -> str: ...
+
+    @property
+    def route(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -25,7 +40,15 @@ class Evidence:
     reason: str
 
 
-def assess(knowledge: Knowledge, routed: Routed, hits: list[Hit]) -> Evidence:
+def min_dense(knowledge: Knowledge) -> float:
+    """The cosine floor derived for this index's corpus and model when it was built."""
+    calibration = knowledge.info.calibration
+    if calibration is None:
+        raise IndexMismatchError("the index has no calibrated similarity thresholds: run `planqa index` to rebuild it")
+    return calibration.min_dense
+
+
+def assess(knowledge: Knowledge, routed: RoutedQuestion, hits: list[Hit]) -> Evidence:
     """Decide whether the top hits support an answer to the routed question."""
     if not hits:
         return Evidence(False, 0.0, 0.0, "nothing retrieved")
@@ -35,6 +58,7 @@ def assess(knowledge: Knowledge, routed: Routed, hits: list[Hit]) -> Evidence:
     if routed.quantity in STRICT_FIGURES:
         if not any(has_figure(s.text, routed.quantity) for h in top for s in h.part.sentences):
             return Evidence(False, dense, coverage, f"no {routed.quantity} figure in the evidence")
-    if dense >= MIN_DENSE and coverage >= MIN_COVERAGE:
+    floor = min_dense(knowledge)
+    if dense >= floor and coverage >= MIN_COVERAGE:
         return Evidence(True, dense, coverage, "dense and keyword match")
-    return Evidence(False, dense, coverage, f"weak evidence (dense {dense:.3f}, coverage {coverage:.2f}, top {hits[0].part.path})")
+    return Evidence(False, dense, coverage, f"weak evidence (dense {dense:.3f} of {floor:.3f}, coverage {coverage:.2f}, top {hits[0].part.path})")

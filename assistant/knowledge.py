@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from assistant.rerank import CrossEncoderReranker, load_reranker
 from assistant.settings import Settings, secret
 from index.chunk import CHUNKING_VERSION
 from index.embed import CachedEmbeddings, make_embeddings
+from index.ledger import PartLedger, stored_ledger
 from index.lineage import ParentLink
 from index.manifest import load_manifest
 from index.records import Chunk, DocumentMeta, Part
@@ -44,14 +44,11 @@ class Knowledge:
     units: UnitTable
     vocabulary: str
     parents: dict[str, tuple[ParentLink, ...]]
-    reranker: CrossEncoderReranker | None = None  # PLANQA_RERANKER, loaded once here
-    llm: Any = None  # a LangChain chat model when PLANQA_LLM_BASE_URL is set
+    ledger: dict[str, PartLedger] = field(default_factory=dict)  # part id → targets, time nodes, projects
 
     @classmethod
     def load(cls, settings: Settings) -> Knowledge:
         """Open the published index (a clear error if missing or built with other settings)."""
-        from assistant.llm import make_chat_model  # here, not above: assistant.llm composes answers from a Knowledge
-
         client = make_client(settings.chroma_path, settings.chroma_host, settings.chroma_port)
         collection, info = open_active(client, settings.embeddings, CHUNKING_VERSION)
         rows = collection.get(include=["documents", "metadatas", "embeddings"])
@@ -62,6 +59,7 @@ class Knowledge:
         sentence_rows = {(chunks[c].part_id, chunks[c].start): i for i, c in enumerate(chunk_ids) if chunks[c].kind == "window"}
         bm25 = BM25Okapi([search_tokens(chunks[c].text) or ["∅"] for c in chunk_ids])
         idf = _bigram_idf(parts)
+        by_id = {p.id: p for p in parts}
         try:
             documents = {d.number: d for d in load_manifest(settings.corpus_dir)}
         except Exception:
@@ -85,9 +83,8 @@ class Knowledge:
             documents=documents,
             units=default_unit_table(),
             vocabulary="\n".join(p.text for p in parts),
-            reranker=load_reranker(settings.reranker) if settings.reranker else None,
-            llm=make_chat_model(settings) if settings.llm_base_url else None,
             parents={md["part_id"]: parent_links(md) for md in rows["metadatas"] if md["kind"] == "part"},
+            ledger={md["part_id"]: stored_ledger(md, by_id[md["part_id"]]) for md in rows["metadatas"] if md["kind"] == "part"},
         )
 
     def doc_meta(self, number: str) -> DocumentMeta | None:

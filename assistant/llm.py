@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STRUCTURED_ROUTES = ("responsibility", "by_unit", "lineage")
+STRUCTURED_ROUTES = ("responsibility", "by_unit", "lineage", "count", "ranking", "unassigned", "topic", "metadata")
 MAX_BLOCKS = 8
 ANY_MARKER = re.compile(r"[\[【［]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]】］]")
 MARKER = re.compile(r"\[(\d+)\]")
@@ -62,7 +62,7 @@ def make_chat_model(settings: Settings) -> Any:
 
 def evidence_blocks(knowledge: Knowledge, answer: Answer) -> list[Citation]:
     """What the model may cite: the extractive answer's clauses, then the other retrieved parts."""
-    from assistant.compose import citation  # compose imports the Knowledge this module is loaded from
+    from assistant.cite import citation
 
     blocks = {(c.doc, c.path): c for c in answer.citations}
     if answer.route not in STRUCTURED_ROUTES:
@@ -231,33 +231,33 @@ def _unavailable(answer: Answer, exc: BaseException) -> Answer:
     return dataclasses.replace(answer, notice=prompts.LLM_UNAVAILABLE)
 
 
-def _prepare(knowledge: Knowledge, answer: Answer) -> tuple[Any, list[Citation], list[Any]]:
+def _prepare(knowledge: Knowledge, answer: Answer, chat: Any = None) -> tuple[Any, list[Citation], list[Any]]:
     blocks = evidence_blocks(knowledge, answer)
     listing = answer.text if answer.route in STRUCTURED_ROUTES else ""
-    chat = knowledge.llm if knowledge.llm is not None else make_chat_model(knowledge.settings)
+    chat = chat if chat is not None else make_chat_model(knowledge.settings)
     return chat, blocks, build_messages(answer.question, blocks, listing)
 
 
-def generate(knowledge: Knowledge, answer: Answer) -> Answer:
+def generate(knowledge: Knowledge, answer: Answer, chat: Any = None) -> Answer:
     """The LLM-mode answer for a non-refused extractive answer. Never raises."""
     if answer.refused or not answer.citations:
         return answer
     try:
-        chat, blocks, messages = _prepare(knowledge, answer)
+        chat, blocks, messages = _prepare(knowledge, answer, chat)
         raw = _content(chat.invoke(messages))
     except Exception as exc:
         return _unavailable(answer, exc)
     return finish(answer, blocks, raw)
 
 
-def stream_answer(knowledge: Knowledge, answer: Answer) -> Iterator[str | Answer]:
+def stream_answer(knowledge: Knowledge, answer: Answer, chat: Any = None) -> Iterator[str | Answer]:
     """Checked partial texts while the model writes, then the final Answer. Never raises."""
     if answer.refused or not answer.citations:
         yield answer
         return
     raw, shown = "", ""
     try:
-        chat, blocks, messages = _prepare(knowledge, answer)
+        chat, blocks, messages = _prepare(knowledge, answer, chat)
         for chunk in chat.stream(messages):
             raw += _content(chunk)
             partial = partial_text(raw, blocks)
@@ -270,12 +270,12 @@ def stream_answer(knowledge: Knowledge, answer: Answer) -> Iterator[str | Answer
     yield finish(answer, blocks, raw)
 
 
-def answer_with_llm(knowledge: Knowledge, answer: Answer, on_text: Callable[[str], None] | None = None) -> Answer:
+def answer_with_llm(knowledge: Knowledge, answer: Answer, on_text: Callable[[str], None] | None = None, chat: Any = None) -> Answer:
     """The chain's hook: ``generate``, or ``stream_answer`` feeding partial texts to ``on_text``."""
     if on_text is None:
-        return generate(knowledge, answer)
+        return generate(knowledge, answer, chat)
     final = answer
-    for item in stream_answer(knowledge, answer):
+    for item in stream_answer(knowledge, answer, chat):
         if isinstance(item, Answer):
             final = item
         else:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from index.records import Part, Sentence
 
-Route = Literal["responsibility", "by_unit", "fact", "eligibility", "overview", "lineage", "out_of_scope"]
+Route = Literal["responsibility", "by_unit", "fact", "eligibility", "overview", "lineage", "count", "ranking", "unassigned", "topic", "metadata", "out_of_scope"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class Answer:
     mode: Literal["extractive", "llm"] = "extractive"
     notice: str = ""
     hits: tuple[Hit, ...] = field(default=(), compare=False)
+    query: Any = field(default=None, compare=False)  # the understood question (assistant.understand.Query)
+    standalone: str = ""  # a follow-up as the standalone question it was resolved to
 
     def to_json(self) -> dict[str, Any]:
         """The `planqa ask --json` object."""
@@ -64,4 +66,6 @@ class Answer:
             "refused": self.refused,
             "latency_ms": round(self.latency_ms, 2),
             "mode": self.mode,
+            "understood": self.query.understood() if self.query is not None else {},
+            **({"standalone": self.standalone} if self.standalone else {}),
         }

@@ -4,6 +4,7 @@ fused by reciprocal rank; a part scores as its best chunk. Sentences are ranked 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -14,11 +15,14 @@ from pydantic import ConfigDict
 from assistant.knowledge import Knowledge
 from assistant.records import Hit
 from assistant.route import question_bigrams
+from index.errors import IndexMismatchError
 from index.records import Part, Sentence
 from index.tokenize import bigrams, search_tokens, tokenize
 
-LEXICAL_WEIGHT = 0.5  # sentence score = dense similarity + weight × IDF-weighted bigram coverage
-FUSED_WEIGHT = 0.3  # rerank score = best sentence score + weight × fused score relative to the best
+# Weights in the model's own similarity unit (the spread of a question's cosines, calibrated with the
+# index, index/calibrate.py): e5's cosines vary eight times less than MiniLM's. For e5, 44 units ≈ 0.5.
+LEXICAL_WEIGHT = 44.0  # sentence score = dense similarity + weight × unit × IDF-weighted bigram coverage
+FUSED_WEIGHT = 26.0  # rerank score = best sentence score + weight × unit × fused score relative to the best
 
 
 def reciprocal_rank_fusion(runs: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -69,6 +73,14 @@ def lexical_coverage(weights: dict[str, float], text: str) -> float:
     return sum(w for b, w in weights.items() if b in text) / total if total else 0.0
 
 
+def similarity_unit(knowledge: Knowledge) -> float:
+    """How much one question's cosines vary over this index's chunks, for this model (calibrated at build)."""
+    calibration = knowledge.info.calibration
+    if calibration is None:
+        raise IndexMismatchError("the index has no calibrated similarity thresholds: run `planqa index` to rebuild it")
+    return calibration.spread
+
+
 def rank_sentences(knowledge: Knowledge, part: Part, query_vector: np.ndarray, weights: dict[str, float]) -> list[tuple[Sentence, float]]:
     """A part's sentences, best first: dense similarity of the sentence plus weighted bigram coverage."""
     part_row = knowledge.part_rows.get(part.id)
@@ -77,7 +89,7 @@ def rank_sentences(knowledge: Knowledge, part: Part, query_vector: np.ndarray, w
     for s in part.sentences:
         row = knowledge.sentence_rows.get((part.id, s.start))
         dense = float(knowledge.vectors[row] @ query_vector) if row is not None else part_dense
-        scored.append((s, dense + LEXICAL_WEIGHT * lexical_coverage(weights, s.text)))
+        scored.append((s, dense + LEXICAL_WEIGHT * similarity_unit(knowledge) * lexical_coverage(weights, s.text)))
     scored.sort(key=lambda x: -x[1])
     return scored
 
@@ -89,7 +101,7 @@ def part_evidence(knowledge: Knowledge, part: Part, query_vector: np.ndarray, we
         return ranked[0][1], tuple(s for s, _ in ranked)
     row = knowledge.part_rows.get(part.id)
     dense = float(knowledge.vectors[row] @ query_vector) if row is not None else 0.0
-    return dense + LEXICAL_WEIGHT * lexical_coverage(weights, part.text), ()
+    return dense + LEXICAL_WEIGHT * similarity_unit(knowledge) * lexical_coverage(weights, part.text), ()
 
 
 def dense_text(question: str) -> str:
@@ -100,8 +112,11 @@ def dense_text(question: str) -> str:
     return question.replace(" \u2063", " ") if latin > len(asked) / 2 else asked
 
 
-def search(knowledge: Knowledge, question: str, k: int, query_vector: Sequence[float] | None = None, docs: Sequence[str] | None = None) -> list[Hit]:
-    """The top-k parts for a question, each with its sentences ranked."""
+def search(
+    knowledge: Knowledge, question: str, k: int, query_vector: Sequence[float] | None = None, docs: Sequence[str] | None = None, reranker: Any = None
+) -> list[Hit]:
+    """The top-k parts for a question, each with its sentences ranked; a cross-encoder ``reranker``
+    (when configured) reorders the fused candidates."""
     n = knowledge.settings.candidates
     vector = np.asarray(query_vector if query_vector is not None else knowledge.embeddings.embed_query(dense_text(question)), dtype=np.float32)
     dense = dense_run(knowledge, vector, n, docs)
@@ -130,11 +145,11 @@ def search(knowledge: Knowledge, question: str, k: int, query_vector: Sequence[f
     for pid, score, found_by in candidates:
         part = knowledge.parts_by_id[pid]
         evidence, ranked = part_evidence(knowledge, part, vector, weights)
-        blended = evidence + FUSED_WEIGHT * score / top_fused
+        blended = evidence + FUSED_WEIGHT * similarity_unit(knowledge) * score / top_fused
         scored.append((blended if knowledge.settings.rerank_depth else score, score, part, found_by, ranked))
-    if knowledge.reranker is not None and scored:
+    if reranker is not None and scored:
         # The cross-encoder replaces the sentence-evidence rerank: it reads question and part together.
-        cross = knowledge.reranker.scores(dense_text(question), [p.text for _, _, p, _, _ in scored])
+        cross = reranker.scores(dense_text(question), [p.text for _, _, p, _, _ in scored])
         scored = [(c, *rest) for c, (_, *rest) in zip(cross, scored)]
     scored.sort(key=lambda x: -x[0])
     return [Hit(part, fused_score, i, found_by, ranked, best_dense.get(part.id, 0.0)) for i, (_, fused_score, part, found_by, ranked) in enumerate(scored[:k], 1)]

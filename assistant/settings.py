@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(20.0, gt=0, description="Seconds to wait for the chat endpoint before falling back to the extractive answer.")
     answer_cache: int = Field(4096, ge=0, description="Answers kept in memory per process (0: no cache).")
     max_question_chars: int = Field(500, ge=10, description="Longer questions are cut to this length.")
+    history_turns: int = Field(6, ge=0, le=50, description="Earlier conversation turns read to resolve a follow-up (0: none).")
+    history_chars: int = Field(4000, ge=0, description="At most this many characters of history are read (oldest turns dropped first).")
     ui_host: str = Field("127.0.0.1", description="Address the chat UI binds.")
     ui_port: int = Field(7860, description="Port the chat UI binds.")
     ui_auth: str | None = Field(None, description="user:password for basic auth on the UI.")

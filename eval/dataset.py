@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-TYPES = ("responsibility", "by_unit", "fact", "eligibility", "overview", "out_of_scope")
-FIELDS = ("id", "type", "question", "gold_clauses", "gold_units", "answer_contains", "answerable")
+TYPES = ("responsibility", "by_unit", "fact", "eligibility", "overview", "topic", "out_of_scope")
+FIELDS = ("id", "type", "question", "gold_clauses", "answerable")  # required; gold_units, answer_contains, history, doc optional
 
 
 class DatasetError(ValueError):
@@ -24,6 +24,7 @@ class Question:
     answer_contains: tuple[str, ...]
     answerable: bool
     doc: str | None = None
+    history: tuple[str, ...] = ()  # earlier user questions, asked in order in one conversation before this one
 
 
 def load_dataset(path: Path) -> list[Question]:
@@ -47,10 +48,17 @@ def load_dataset(path: Path) -> list[Question]:
                 type=row["type"],
                 question=row["question"],
                 gold_clauses=tuple(int(c) for c in row["gold_clauses"]),
-                gold_units=tuple(row["gold_units"]),
-                answer_contains=tuple(row["answer_contains"]),
+                gold_units=tuple(row.get("gold_units", ())),
+                answer_contains=tuple(row.get("answer_contains", ())),
                 answerable=bool(row["answerable"]),
                 doc=row.get("doc"),
+                history=_history(row.get("history", ()), path, n),
             )
         )
     return questions
+
+
+def _history(value: object, path: Path, n: int) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise DatasetError(f"{path}:{n}: history must be a list of earlier questions (strings)")
+    return tuple(value)

@@ -17,15 +17,26 @@ def run_assistant(assistant: Assistant, questions: list[Question], k: int) -> tu
     results, failures = [], []
     summary = Summary("planqa")
     for q in questions:
-        answer = assistant.ask(q.question)
+        answer = assistant.ask(q.question, k, history=conversation(assistant, q.history, k))
         result = {"id": q.id, **answer.to_json()}
-        ranking = [h.part.number for h in assistant.retrieve(q.question, k)]
+        # Recall and MRR come from the hits of the pipeline that answered; a structured answer (no
+        # search) ranks the clauses it cites.
+        ranking = [h.part.number for h in answer.hits[:k]] or [c.clause for c in answer.citations]
         verdict = judge(q, result)
         summary.add(q, verdict, result, ranking, k)
         results.append({**result, "type": q.type, "passed": verdict.passed, "reason": verdict.reason})
         if not verdict.passed:
             failures.append({"id": q.id, "type": q.type, "question": q.question, "reason": verdict.reason})
     return results, summary, failures
+
+
+def conversation(assistant: Assistant, earlier: tuple[str, ...], k: int) -> list[dict[str, str]]:
+    """Ask the earlier questions in order, as one conversation; the messages so far, OpenAI style."""
+    messages: list[dict[str, str]] = []
+    for question in earlier:
+        answer = assistant.ask(question, k, history=list(messages))
+        messages += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+    return messages
 
 
 def run_baseline(settings: Settings, questions: list[Question], k: int) -> Summary:

@@ -12,6 +12,7 @@ from eval.dataset import Question
 
 PLAN = "格政办发〔2025〕25号"
 BY_UNIT_PRECISION = 0.8
+TOPIC_PRECISION = 0.6
 
 
 def squash(text: str) -> str:
@@ -59,12 +60,14 @@ def judge(q: Question, result: dict[str, Any]) -> Verdict:
             return Verdict(False, f"cites {cited}, not a gold clause {sorted(gold)}", tuple(cited), precision)
         missing = [u for u in q.gold_units if not any(squash(f) in answer for f in unit_forms(u))]
         return Verdict(not missing, f"missing units {missing}" if missing else "ok", tuple(cited), precision)
-    if q.type == "by_unit":
+    if q.type in ("by_unit", "topic"):
+        # Listings: every gold clause cited, and few others (by_unit ≥ 80 %, topic ≥ 60 % of the cited are gold).
         missing = sorted(gold - set(cited))
         if missing:
             return Verdict(False, f"misses gold clauses {missing}", tuple(cited), precision)
-        ok = precision is not None and precision >= BY_UNIT_PRECISION
-        return Verdict(ok, "ok" if ok else f"precision {precision} below {BY_UNIT_PRECISION}", tuple(cited), precision)
+        floor = BY_UNIT_PRECISION if q.type == "by_unit" else TOPIC_PRECISION
+        ok = precision is not None and precision >= floor
+        return Verdict(ok, "ok" if ok else f"precision {precision} below {floor}", tuple(cited), precision)
     absent = [s for s in q.answer_contains if squash(s) not in answer]
     if absent:
         return Verdict(False, f"answer lacks {absent}", tuple(cited), precision)

@@ -48,6 +48,13 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+def segment(text: str) -> list[str]:
+    """Words in reading order (jieba's precise mode, no overlaps), stopwords kept."""
+    with _LOCK:
+        tokenizer = _jieba()
+    return [w for w in tokenizer.lcut(text) if w.strip()]
+
+
 def bigrams(text: str) -> list[str]:
     """Overlapping character pairs of each Chinese run, plus Latin words and numbers."""
     out: list[str] = []

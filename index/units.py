@@ -25,6 +25,11 @@ class Unit:
     name: str
     aliases: tuple[str, ...]
     kind: str
+    english: tuple[str, ...] = ()  # the English name first, then English forms people type
+
+    @property
+    def english_name(self) -> str:
+        return self.english[0] if self.english else ""
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,10 @@ class UnitTable:
             if has_city_prefix(unit.name):
                 out.setdefault(unit.name[1:], unit.name)
         return out
+
+    def get(self, name: str) -> Unit | None:
+        """The table row of a canonical name."""
+        return next((u for u in self.units if u.name == name), None)
 
     def resolve(self, written: str, city_context: bool) -> str | None:
         """The canonical name for a unit as written in a note, or None when unknown."""
@@ -86,7 +95,7 @@ def load_unit_table(path: Path | None = None) -> UnitTable:
     else:
         raw = Path(path).read_text("utf-8")
     rows = tomllib.loads(raw).get("unit", [])
-    return UnitTable(tuple(Unit(r["name"], tuple(r.get("aliases", ())), r.get("kind", "city")) for r in rows))
+    return UnitTable(tuple(Unit(r["name"], tuple(r.get("aliases", ())), r.get("kind", "city"), tuple(r.get("en", ()))) for r in rows))
 
 
 @cache

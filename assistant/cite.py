@@ -1,0 +1,45 @@
+"""Citations and the fixed ways an answer names its sources and units."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant import prompts
+from assistant.knowledge import Knowledge
+from assistant.records import Citation
+from index.records import Part, Sentence
+
+
+def citation(knowledge: Knowledge, part: Part, quotes: tuple[str, ...] = ()) -> Citation:
+    """A citation of a part, with the sentences quoted from it."""
+    meta = knowledge.doc_meta(part.doc)
+    parents = tuple((link.doc, link.path, link.title) for link in knowledge.parents.get(part.id, ()))
+    return Citation(
+        doc=part.doc,
+        clause=part.number,
+        path=part.path,
+        title=part.title,
+        quotes=quotes,
+        units=part.unit_names,
+        doc_title=meta.short_title if meta else part.doc,
+        section=part.section,
+        text=part.text,
+        parents=parents,
+    )
+
+
+def source(knowledge: Knowledge, part: Part) -> str:
+    """《short title》（文号）path — how an answer names where it comes from."""
+    meta = knowledge.doc_meta(part.doc)
+    path = part.path if part.kind in ("clause", "section") else part.title
+    return prompts.SOURCE.format(doc_title=meta.short_title if meta else part.doc, doc=part.doc, path=path)
+
+
+def quote(sentences: Sequence[Sentence]) -> str:
+    return "".join(f"「{s.text}」" for s in sentences)
+
+
+def unit_label(knowledge: Knowledge, unit: str, language: str) -> str:
+    """A unit's name, with its English name beside it for English questions."""
+    row = knowledge.units.get(unit) if language == "en" else None
+    return f"{unit} ({row.english_name})" if row is not None and row.english_name else unit

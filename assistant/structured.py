@@ -1,0 +1,286 @@
+"""Answers the parsed records hold outright: a clause by number, counts and rankings over the
+responsibility table, shared tasks, clauses without units, topic listings and document metadata.
+
+No retrieval ranks these: they are computed from the clause records, and each still cites the
+clauses it rests on (quotes verified like every other answer).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from assistant import prompts
+from assistant.cite import citation, quote, source, unit_label
+from assistant.knowledge import Knowledge
+from assistant.records import Answer, Citation
+from assistant.understand import Query
+from index.records import Part
+
+MAX_LISTED_QUOTES = 2
+
+
+def doc_clauses(knowledge: Knowledge, docs: tuple[str, ...]) -> list[Part]:
+    """The numbered clauses of the documents in scope, in document order."""
+    return [p for p in knowledge.parts if p.kind == "clause" and (not docs or p.doc in docs)]
+
+
+def _answer(q: Query, lines: list[str], citations: list[Citation] | tuple[Citation, ...]) -> Answer:
+    return Answer(q.question, "\n".join(lines), tuple(citations), False, q.route)
+
+
+def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | None:
+    """A clause named by number or title: its title, units and opening sentences (or only its units
+    when the question asks who)."""
+    by_number = {p.number: p for p in doc_clauses(knowledge, docs)}
+    parts = [by_number[c.number] for c in q.clauses if c.number in by_number]
+    if not parts:
+        return None
+    lines: list[str] = []
+    citations = []
+    for part in parts:
+        units = "、".join(unit_label(knowledge, u, q.language) for u in part.unit_names)
+        if q.asks_who:
+            lines.append(prompts.RESPONSIBLE.format(source=source(knowledge, part), title=part.title, units=units) if units else prompts.CLAUSE_NO_UNITS.format(source=source(knowledge, part), title=part.title))
+            sentences = list(part.sentences[1:2] or part.sentences[:1]) if not units else []
+        else:
+            sentences = _sentences_about(knowledge, q, part)
+            lines.append(prompts.CLAUSE_HEAD.format(source=source(knowledge, part), title=part.title))
+            if sentences:
+                lines.append(quote(sentences))
+            lines.append(prompts.CLAUSE_UNITS.format(units=units) if units else prompts.CLAUSE_NO_UNITS_SHORT)
+        if q.asks_who and sentences:
+            lines.append(prompts.QUOTE_INTRO + quote(sentences))
+        citations.append(citation(knowledge, part, tuple(s.text for s in sentences)))
+    return _answer(q, lines, citations)
+
+
+def _sentences_about(knowledge: Knowledge, q: Query, part: Part) -> list:
+    """The clause's sentences about the question's topic (its opening ones when it names none),
+    in document order; the title sentence is not repeated."""
+    from assistant.retrieve import lexical_coverage, topic_bigrams
+    from assistant.route import has_figure
+
+    body = [s for s in part.sentences if s.text.rstrip("。") != part.title] or list(part.sentences)
+    weights = topic_bigrams(knowledge, q.topic) if q.topic else {}
+    if not weights:
+        return body[:2]
+    scored = sorted(body, key=lambda s: -(lexical_coverage(weights, s.text) + (0.5 if q.quantity and has_figure(s.text, q.quantity) else 0)))
+    best = [s for s in scored[:2] if lexical_coverage(weights, s.text) > 0] or scored[:1]
+    return sorted(best, key=lambda s: s.start)
+
+
+def unit_counts(knowledge: Knowledge, docs: tuple[str, ...]) -> Counter[str]:
+    """How many clauses name each unit."""
+    return Counter(u for p in doc_clauses(knowledge, docs) for u in p.unit_names)
+
+
+def ranking(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | None:
+    """Which department has the most (or fewest) tasks, or which clause names the most (fewest) units."""
+    clauses = doc_clauses(knowledge, docs)
+    if q.target == "units":
+        counts = unit_counts(knowledge, docs)
+        for unit in q.units:  # 除了…以外
+            counts.pop(unit, None)
+        if not counts:
+            return None
+        extreme = min(counts.values()) if q.fewest else max(counts.values())
+        winners = [u for u, n in counts.items() if n == extreme]
+        cited = [p for p in clauses if any(u in p.unit_names for u in winners)]
+        order = sorted(counts.items(), key=lambda kv: (kv[1], kv[0]) if q.fewest else (-kv[1], kv[0]))
+        lines = [prompts.RANK_UNITS.format(which="最少" if q.fewest else "最多", units="、".join(unit_label(knowledge, u, q.language) for u in winners), each="各" if len(winners) > 1 else "共", count=extreme)]
+        for unit in winners[:3]:
+            lines.append(prompts.RANK_UNIT_CLAUSES.format(unit=unit, clauses="、".join(f"{p.path}{p.title}" for p in clauses if unit in p.unit_names)))
+        lines.append(prompts.RANK_TABLE.format(table="；".join(f"{u} {n}项" for u, n in order[:8])))
+        return _answer(q, lines, [citation(knowledge, p) for p in cited])
+    named = [p for p in clauses if p.units]
+    if not named:
+        return None
+    extreme = min(len(p.units) for p in named) if q.fewest else max(len(p.units) for p in named)
+    winners = [p for p in named if len(p.units) == extreme]
+    lines = [prompts.RANK_CLAUSES.format(which="最少" if q.fewest else "最多", count=extreme)]
+    lines += [f"{p.path}「{p.title}」：{'、'.join(p.unit_names)}" for p in winners]
+    return _answer(q, lines, [citation(knowledge, p) for p in winners])
+
+
+def count(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | None:
+    """How many tasks (clauses) the plan sets, or how many departments it names."""
+    clauses = [p for p in doc_clauses(knowledge, docs) if not q.sections or any(p.path.startswith(f"{s}（") for s in q.sections)]
+    if not clauses:
+        return None
+    if q.target == "units":
+        counts = Counter(u for p in clauses for u in p.unit_names)
+        lines = [prompts.COUNT_UNITS.format(count=len(counts), units="、".join(counts))]
+        return _answer(q, lines, [citation(knowledge, p) for p in clauses if p.units])
+    with_units = [p for p in clauses if p.units]
+    lines = [prompts.COUNT_CLAUSES.format(count=len(clauses), with_units=len(with_units), without=len(clauses) - len(with_units))]
+    sections: dict[str, list[Part]] = {}
+    for p in clauses:
+        sections.setdefault(p.section, []).append(p)
+    if len(sections) > 1:
+        lines += [f"{name}：{'、'.join(p.path for p in members)}（{len(members)}项）" for name, members in sections.items()]
+    else:
+        lines += [f"{p.path}「{p.title}」" for p in clauses]
+    return _answer(q, lines, [citation(knowledge, p) for p in clauses])
+
+
+def unassigned(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | None:
+    """Clauses that list no responsible unit."""
+    clauses = doc_clauses(knowledge, docs)
+    if not clauses:
+        return None
+    bare = [p for p in clauses if not p.units]
+    if not bare:
+        return _answer(q, [prompts.UNASSIGNED_NONE.format(count=len(clauses))], [])
+    lines = [prompts.UNASSIGNED_HEAD.format(count=len(bare))]
+    lines += [f"{p.path}「{p.title}」" for p in bare]
+    return _answer(q, lines, [citation(knowledge, p) for p in bare])
+
+
+def shared(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer:
+    """Clauses that name every one of the question's units."""
+    units = q.units
+    parts = [p for p in doc_clauses(knowledge, docs) if all(u in p.unit_names for u in units)]
+    names = "、".join(unit_label(knowledge, u, q.language) for u in units)
+    if not parts:
+        return Answer(q.question, prompts.SHARED_NONE.format(units=names), (), True, "by_unit")
+    lines = [prompts.SHARED_HEAD.format(units=names, count=len(parts))]
+    for i, part in enumerate(parts, 1):
+        others = "、".join(n for n in part.unit_names if n not in units)
+        template = prompts.BY_UNIT_ITEM if others else prompts.BY_UNIT_ITEM_ALONE
+        lines.append(template.format(i=i, doc=part.doc, path=part.path, title=part.title, others=others))
+    return _answer(q, lines, [citation(knowledge, p) for p in parts])
+
+
+def by_unit(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer:
+    """What a unit is responsible for: every clause whose 责任单位 names it, from the parsed records."""
+    lines: list[str] = []
+    cited: dict[str, Part] = {}
+    for unit in q.units:
+        parts = knowledge.parts_naming(unit, docs)
+        label = unit_label(knowledge, unit, q.language)
+        if not parts:
+            lines.append(prompts.BY_UNIT_NONE.format(unit=label))
+            continue
+        lines.append(prompts.BY_UNIT_HEAD.format(unit=label, count=len(parts)))
+        for i, part in enumerate(parts, 1):
+            others = "、".join(n for n in part.unit_names if n != unit)
+            template = prompts.BY_UNIT_ITEM if others else prompts.BY_UNIT_ITEM_ALONE
+            lines.append(template.format(i=i, doc=part.doc, path=part.path, title=part.title, others=others))
+            cited[part.id] = part
+    if not cited:
+        return Answer(q.question, "\n".join(lines), (), True, "by_unit")
+    return _answer(q, lines, [citation(knowledge, p) for p in cited.values()])
+
+
+def unknown_unit(q: Query) -> Answer:
+    """A department the documents do not list: say so plainly, with near names when it looks misspelt."""
+    mention = q.unknown_units[0]
+    text = prompts.UNKNOWN_UNIT.format(unit=mention.written)
+    if mention.suggestions:
+        text += prompts.UNKNOWN_UNIT_SUGGEST.format(names="、".join(mention.suggestions))
+    return Answer(q.question, text, (), True, "out_of_scope")
+
+
+TOPIC_SENTENCE = re.compile(r"[^。；]*")
+
+
+def topic_terms(knowledge: Knowledge, q: Query) -> list[str]:
+    """What a topic listing matches: the topic as written, else its specific words (rarer than most)."""
+    from assistant.route import content_words, expand_query
+
+    terms = [q.topic] if q.topic and q.language == "zh" else []
+    expansion = expand_query(q.text).partition(" \u2063")[2]
+    terms += [w for w in expansion.split() if w]
+    return [t for t in dict.fromkeys(terms) if t] or content_words(q.topic)
+
+
+def topic_listing(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | None:
+    """Every clause that mentions the topic, each with the sentence that mentions it."""
+    clauses = doc_clauses(knowledge, docs)
+    matched: list[tuple[Part, list[str]]] = []
+    for terms in _term_sets(knowledge, q):
+        matched = [(p, [s.text for s in p.sentences if any(t in s.text for t in terms)]) for p in clauses]
+        matched = [(p, s) for p, s in matched if s or any(t in p.title for t in terms)]
+        if matched:
+            break
+    if not matched:
+        return None
+    lines = [prompts.TOPIC_HEAD.format(topic=q.topic or "该主题", count=len(matched))]
+    citations = []
+    for i, (part, sentences) in enumerate(matched, 1):
+        shown = sentences[:1]
+        lines.append(prompts.TOPIC_ITEM.format(i=i, path=part.path, title=part.title, quote=quote_text(shown)))
+        citations.append(citation(knowledge, part, tuple(shown)))
+    return _answer(q, lines, citations)
+
+
+def quote_text(sentences: list[str]) -> str:
+    return "".join(f"「{s}」" for s in sentences)
+
+
+def _term_sets(knowledge: Knowledge, q: Query) -> list[list[str]]:
+    """Term sets to try in turn: the topic as written (with the plan's terms for it), then each of its
+    specific words — those rarer than the median word of the corpus."""
+    from assistant.route import content_words
+
+    whole = topic_terms(knowledge, q)
+    words = [w for w in content_words(q.topic) if w not in whole]
+    specific = [w for w in words if knowledge.bigram_idf.get(w[:2], knowledge.idf_cap) >= knowledge.idf_cap * 0.6]
+    sets = [whole]
+    if specific:
+        sets.append(specific)
+    return [s for s in sets if s]
+
+
+def metadata(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | None:
+    """Issuer, date, 文号, meeting, target year, parents or title of a document, from the manifest and its text."""
+    doc = (docs or knowledge.indexed_docs or ("",))[0]
+    meta = knowledge.doc_meta(doc)
+    parts = [p for p in knowledge.parts if p.doc == doc]
+    if meta is None or not parts:
+        return None
+    notice = next((p for p in parts if p.kind == "notice"), None)
+    preamble = next((p for p in parts if p.kind == "preamble"), None)
+    general = next((p for p in parts if p.kind == "section"), None)
+    head = f"《{meta.title}》（{meta.number}）"
+
+    def finding(part: Part | None, pattern: str) -> tuple[Part, list[str]] | None:
+        if part is None:
+            return None
+        found = list(dict.fromkeys(s.text for s in part.sentences if re.search(pattern, s.text)))
+        return (part, found) if found else None
+
+    attribute = q.attribute
+    if attribute == "issuer":
+        lines, evidence = [prompts.META_ISSUER.format(head=head, issuer=meta.issuer)], finding(notice, re.escape(meta.issuer))
+    elif attribute == "date":
+        lines, evidence = [prompts.META_DATE.format(head=head, date=_chinese_date(meta.date))], finding(notice, r"\d{4}年\s*\d{1,2}月\s*\d{1,2}日")
+    elif attribute == "number":
+        lines, evidence = [prompts.META_NUMBER.format(title=meta.title, number=meta.number)], finding(notice, re.escape(meta.number))
+    elif attribute == "meeting":
+        evidence = finding(notice, r"会议")
+        lines = [prompts.META_MEETING.format(head=head)] if evidence else []
+    elif attribute == "target_year":
+        evidence = finding(general, r"到\s*\d{4}\s*年")
+        years = re.findall(r"到\s*(\d{4})\s*年", " ".join(evidence[1]) if evidence else "")
+        lines = [prompts.META_TARGET.format(head=head, year=years[0])] if years else []
+    elif attribute == "parents":
+        names = [f"{m.title}（{m.number}）" if (m := knowledge.doc_meta(n)) else n for n in meta.implements]
+        evidence = finding(preamble, r"〔\d{4}〕")
+        lines = [prompts.META_PARENTS.format(head=head, parents="；".join(names))] if names else []
+    else:
+        lines, evidence = [prompts.META_TITLE.format(title=meta.title, number=meta.number)], finding(notice, re.escape(meta.number))
+    if not lines:
+        return None
+    citations = []
+    if evidence is not None:
+        part, sentences = evidence
+        lines.append(prompts.QUOTE_INTRO + quote_text(sentences[:2]))
+        citations.append(citation(knowledge, part, tuple(sentences[:2])))
+    return _answer(q, lines, citations)
+
+
+def _chinese_date(iso: str) -> str:
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    return f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日" if m else iso

@@ -1,0 +1,274 @@
+"""The question model: what a question names (departments, clauses, documents, a topic) and what it
+asks of them (its intent), decided once and carried as a typed ``Query`` to everything after it.
+
+Entities are resolved against the index's own records (the unit table, clause numbers and titles, the
+manifest); the intent follows from the entities found plus the question's form — a small grammar of
+how questions ask (who / how many / most / which clauses mention / is X allowed), not a list of
+phrasings. Pure functions; no retrieval happens here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from assistant.entities import ClauseRef, UnitMention, find_clause_refs, find_section_refs, find_units, title_named
+from assistant.route import (
+    INJECTION,
+    TASK_REQUEST,
+    content_words,
+    document_attribute,
+    document_attribute_span,
+    expand_query,
+    foreign_place,
+    quantity_kind,
+    unsupported_attribute,
+)
+from index.records import Part
+from index.units import UnitTable
+
+Intent = Literal[
+    "clause", "responsibility", "by_unit", "shared", "count", "ranking", "unassigned", "topic",
+    "metadata", "lineage", "overview", "eligibility", "fact", "out_of_scope",
+]  # fmt: skip
+Language = Literal["zh", "en"]
+
+SECTION_SHARE = 0.6  # share of a section heading's character pairs a question must contain to name it
+DOCUMENT_WORDS = frozenset({"方案", "计划", "行动计划", "文件", "通知", "分工方案", "这个", "本", "格尔木", "格尔木市", "plan", "document"})
+SUBQUESTION = re.compile(r"[？?；;]")
+# The question's form: how it asks, whatever it asks about.
+ASK_WHO = re.compile(
+    r"谁|哪(一|几)?(个|些|家)?(部门|单位|机构)|哪(几)?家|责任(单位|部门)|牵头|归口|主管|"
+    r"\bwho\b|(which|what) (departments?|units?|agenc\w*|bureaus?|bodies|organi[sz]ations?)|in charge",
+    re.I,
+)
+ASK_COUNT = re.compile(r"多少|几(个|项|条|家|类|大)|how many|number of", re.I)
+ASK_EXTREME = re.compile(r"最(多|少|广|频繁)|只.{0,4}(一|1)(项|条|个|次)|\b(most|fewest|least)\b|only (one|once)", re.I)
+EXCEPT = re.compile(r"除(了)?|以外|之外|\bexcept\b|other than|besides", re.I)
+FEWEST = re.compile(r"最少|只|fewest|least|only one", re.I)
+NO_UNIT = re.compile(r"(没有|没|未|无|不)(有)?(列|写|标|注|指|规|设|明)?(明|出|定|确)?(的)?(责任)?(单位|部门)|no (responsible|lead)|without (a |any )?(responsible|unit|department)", re.I)
+SHARED = re.compile(r"共同|都(负责|参与|承担|有|被|在|是|列)|一起|同时|联合|交集|重叠|both|share|jointly|in common|together", re.I)
+LISTING = re.compile(r"哪些|哪几|列出|列举|所有|全部|有几|几条|多少条|多少项|which|list|all\b|what (clauses|items|tasks|parts)", re.I)
+MENTIONS = re.compile(r"涉及|提到|提及|关于|有关|讲到|说到|谈到|包含|包括|含有|出现|围绕|相关|\bmention|\babout\b|concern|involv|relat|refer|cover|deal", re.I)
+LINEAGE = re.compile(r"上级依据|上级(文件)?(的)?(哪|什么|对应)(一)?(条|项|款)|对应(的)?(省|国家|上级)(文件)?(的)?(哪|什么)?(条|项|款)?|parent clause|which (provincial|national) clause", re.I)
+OVERVIEW = re.compile(r"总体|概括|概述|主要(内容|任务)|(几|五)大行动|哪(几|五)(个|项)?行动|行动有哪些|指导思想|什么思想|(什么|哪些)目标|目标(是|有)(什么|哪些)|overview|summar|main (tasks|goals|aims)|overall|\baims?\b|\bgoals?\b|achieve", re.I)
+BASIS = re.compile(r"依据|为什么制定|为了什么|制定.*(目的|背景)|发挥什么作用|贯彻(落实)?(了)?(什么|哪)|\bbasis\b|why .*(made|issued|written)", re.I)
+ELIGIBILITY = re.compile(r"我|能不能|可不可以|能否|可以.*吗|能.*吗|有没有|是否|符合条件|\bcan (i|we|my|migrant|new|flexible)\b|\bam i\b|eligible|allowed", re.I)
+DEPT_NOUN = re.compile(r"部门|单位|机构|局|委|department|unit|agenc|bureau|bod(y|ies)", re.I)
+CLAUSE_NOUN = re.compile(r"任务|条款|条|项|clause|task|item", re.I)
+# Ranking or counting departments (哪个部门任务最多) or clauses (哪项任务涉及的部门最多): the noun asked about.
+ASKED_NOUN = re.compile(r"(?:哪(?:一|几)?(?:个|些|家|项|条)?|最(?:多|少)的|多少(?:个|项|条|家)?|几(?:个|项|条|家)|which|how many|number of)[^？?，,。]{0,6}?(部门|单位|机构|局|委|任务|条款|条|项|departments?|units?|agenc\w*|bureaus?|bodies|clauses?|tasks?|items?)", re.I)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as understood: its normalised text, entities and intent. Decided once, read everywhere."""
+
+    asked: str
+    text: str
+    search_text: str
+    language: Language
+    intent: Intent
+    mentions: tuple[UnitMention, ...] = ()
+    clauses: tuple[ClauseRef, ...] = ()
+    sections: tuple[str, ...] = ()
+    docs: tuple[str, ...] = ()
+    topic: str = ""
+    quantity: str = ""
+    attribute: str = ""  # metadata: issuer / date / number / meeting / target_year / parents / title
+    target: Literal["units", "clauses", ""] = ""  # what a count or ranking is over
+    fewest: bool = False
+    overview: Literal["section", "basis", "whole", ""] = ""
+    reason: str = ""
+    parts: tuple[str, ...] = ()  # the sub-questions of a question that asks several things
+
+    @property
+    def question(self) -> str:
+        return self.text
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.name for m in self.mentions if m.name))
+
+    @property
+    def unknown_units(self) -> tuple[UnitMention, ...]:
+        return tuple(m for m in self.mentions if not m.name)
+
+    @property
+    def route(self) -> str:
+        """The answer family (kept for the answer record and the LLM mode)."""
+        return {"clause": "responsibility" if self.asks_who else "fact", "shared": "by_unit"}.get(self.intent, self.intent)
+
+    @property
+    def asks_who(self) -> bool:
+        return bool(ASK_WHO.search(self.text))
+
+    def understood(self) -> dict[str, Any]:
+        """What was understood, for `ask --json` and the API."""
+        out: dict[str, Any] = {"intent": self.intent, "language": self.language}
+        if self.mentions:
+            out["units"] = [{"written": m.written, "name": m.name or None, "how": m.how, **({"suggestions": list(m.suggestions)} if m.suggestions else {})} for m in self.mentions]
+        if self.clauses:
+            out["clauses"] = [{"written": c.written, "clause": c.number} for c in self.clauses]
+        for key in ("docs", "sections"):
+            if getattr(self, key):
+                out[key] = list(getattr(self, key))
+        for key in ("topic", "attribute", "target", "quantity", "reason"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        return out
+
+    def restatement(self) -> str:
+        """理解为：… — only when the question was resolved to something it did not literally say."""
+        bits = [f"{m.written}→{m.name}" for m in self.mentions if m.name and m.how in ("typo", "english") or (m.name and m.how == "alias" and len(m.written) < len(m.name) - 1)]
+        bits += [f"{c.written}→（{_numeral(c.number)}）" for c in self.clauses if c.written != f"（{_numeral(c.number)}）"]
+        return "，".join(bits)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the question model needs from the index: units, clause titles, sections, the corpus text."""
+
+    units: UnitTable
+    clause_titles: dict[int, str]
+    section_titles: dict[str, str]
+    vocabulary: str
+
+
+def context_for(units: UnitTable, parts: list[Part], doc: str | None, vocabulary: str) -> Context:
+    """The context of one document's clauses (the primary one when clause numbers are resolved)."""
+    mine = [p for p in parts if doc is None or p.doc == doc]
+    return Context(
+        units,
+        {p.number: p.title for p in mine if p.kind == "clause" and p.number is not None},
+        {p.path: p.title for p in mine if p.kind == "section"},
+        vocabulary,
+    )
+
+
+def language_of(text: str) -> Language:
+    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return "en" if latin > 2 * han else "zh"
+
+
+def understand(asked: str, text: str, ctx: Context, docs: tuple[str, ...] = ()) -> Query:
+    """Entities, then intent. ``text`` is the normalised question; ``docs`` the documents in scope."""
+    language = language_of(text)
+    search_text = expand_query(text)
+    base = Query(asked, text, search_text, language, "fact", docs=docs)
+    if INJECTION.search(text):
+        return _refuse(base, "injection")
+    if TASK_REQUEST.search(text):
+        return _refuse(base, "not a question about the documents")
+    place = foreign_place(text, ctx.vocabulary)
+    if place:
+        return _refuse(base, f"about {place}, which the documents do not cover")
+    mentions = tuple(m for m in find_units(text, ctx.units) if m.name or m.written not in ctx.vocabulary)
+    clauses = tuple(find_clause_refs(text, max(ctx.clause_titles, default=0), ctx.clause_titles))
+    sections = tuple(find_section_refs(text, tuple(ctx.section_titles))) or tuple(p for p, t in ctx.section_titles.items() if title_named(t, text, SECTION_SHARE))
+    pieces = tuple(p.strip() for p in SUBQUESTION.split(text) if len(p.strip()) >= 4)
+    q = Query(asked, text, search_text, language, "fact", mentions, clauses, sections, docs, quantity=quantity_kind(text), parts=pieces if len(pieces) > 1 else ())
+    q = _with_topic(q, ctx)
+    attribute = unsupported_attribute(text, ctx.vocabulary)
+    if attribute:
+        return _refuse(q, f"asks for {attribute}, which the documents never mention")
+    return _intent(q, ctx)
+
+
+def _refuse(q: Query, reason: str) -> Query:
+    return Query(q.asked, q.text, q.search_text, q.language, "out_of_scope", q.mentions, q.clauses, q.sections, q.docs, q.topic, reason=reason)
+
+
+def _replace(q: Query, **changes: Any) -> Query:
+    import dataclasses
+
+    return dataclasses.replace(q, **changes)
+
+
+def _with_topic(q: Query, ctx: Context) -> Query:
+    """The question's topic: its content words once entities and question-form words are taken away."""
+    rest = q.text
+    for m in sorted(q.mentions, key=lambda m: -m.start):
+        rest = rest[: m.start] + " " + rest[m.end :]
+    for c in q.clauses:
+        rest = rest.replace(c.written, " ")
+    return _replace(q, topic="".join(content_words(rest)) if q.language == "zh" else " ".join(content_words(rest)))
+
+
+def _asked_noun(text: str) -> Literal["units", "clauses", ""]:
+    m = ASKED_NOUN.search(text)
+    if not m:
+        return ""
+    return "units" if DEPT_NOUN.fullmatch(m.group(1)) or DEPT_NOUN.match(m.group(1)) else "clauses"
+
+
+def _intent(q: Query, ctx: Context) -> Query:
+    """Intent from the entities found plus the question's form."""
+    text = q.text
+    units, unknown = q.units, q.unknown_units
+    doc_attribute = document_attribute(text)
+    if unknown and not units and not q.clauses:
+        return _refuse(q, f"{unknown[0].written} is not a responsible unit in the indexed documents")
+    if LINEAGE.search(text):
+        return _replace(q, intent="lineage")
+    if NO_UNIT.search(text) and not units and CLAUSE_NOUN.search(text):
+        return _replace(q, intent="unassigned")
+    if ASK_EXTREME.search(text) and not q.clauses and (not units or EXCEPT.search(text)):
+        # 除了发改委以外，任务最多的是哪个单位 — the named units are left out of the ranking.
+        target = _asked_noun(text) or ("units" if DEPT_NOUN.search(text) else "clauses")
+        return _replace(q, intent="ranking", target=target, fewest=bool(FEWEST.search(text)))
+    if q.clauses:
+        return _replace(q, intent="clause")
+    if len(units) > 1 and SHARED.search(text):
+        return _replace(q, intent="shared")
+    if units and not (q.asks_who and q.topic):
+        return _replace(q, intent="by_unit")
+    if ASK_COUNT.search(text) and not units and (_counts_table(q, ctx) or (q.sections and _asked_noun(text) == "clauses")):
+        return _replace(q, intent="count", target=_asked_noun(text) or "clauses")
+    if doc_attribute and _about_document(q, doc_attribute):
+        return _replace(q, intent="metadata", attribute=doc_attribute)
+    if q.topic and not q.asks_who and ((LISTING.search(text) and (MENTIONS.search(text) or CLAUSE_NOUN.search(text))) or (MENTIONS.search(text) and CLAUSE_NOUN.search(text))):
+        return _replace(q, intent="topic")
+    if q.asks_who:
+        return _replace(q, intent="responsibility")
+    overview = _overview_kind(q, ctx)
+    if overview:
+        return _replace(q, intent="overview", overview=overview)
+    if ELIGIBILITY.search(text) and not q.quantity:
+        return _replace(q, intent="eligibility")
+    return _replace(q, intent="fact")
+
+
+def _counts_table(q: Query, ctx: Context) -> bool:
+    """A count over the plan's own table (how many tasks / departments), not a figure in its text:
+    none of the question's topic words occurs in the documents."""
+    return bool(_asked_noun(q.text)) and not any(w in ctx.vocabulary for w in content_words(q.topic) if len(w) > 1)
+
+
+def _about_document(q: Query, attribute: str) -> bool:
+    """A metadata question asks about the document itself: little of substance is left once the
+    attribute and the words naming the document are taken away."""
+    rest = document_attribute_span(q.text)
+    return len("".join(w for w in content_words(rest) if w not in DOCUMENT_WORDS)) <= 4 or attribute in ("issuer", "date", "number", "meeting")
+
+
+def _overview_kind(q: Query, ctx: Context) -> Literal["section", "basis", "whole", ""]:
+    if any(title_named(t, q.text, SECTION_SHARE) for t in ctx.section_titles.values()) or q.sections:
+        return "section"
+    if BASIS.search(q.text):
+        return "basis"
+    if OVERVIEW.search(q.text):
+        return "whole"
+    return ""
+
+
+@cache
+def _numeral(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
