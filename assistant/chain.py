@@ -4,6 +4,7 @@ compose → verify. The question model (assistant/understand.py) decides once wh
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -110,11 +111,33 @@ def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
         if combined is not None:
             return combined
     hits, evidence = _search_primary_first(knowledge, q, k, models)
-    if not evidence.ok and not (q.intent == "overview" and q.overview):
+    quoted = _quoted_parts(knowledge, q, hits)
+    if quoted:  # a phrase quoted from the documents is evidence enough: answer from where it stands
+        hits = quoted
+    if not evidence.ok and not quoted and not (q.intent == "overview" and q.overview):
         answer = refusal(q)
     else:
         answer = compose(knowledge, q, hits)
     return dataclasses.replace(answer, hits=tuple(hits))
+
+
+QUOTED_PHRASE = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
+
+
+def _quoted_parts(knowledge: Knowledge, q: Query, hits: list[Hit]) -> list[Hit]:
+    """The hits whose text holds a phrase the question quotes verbatim (“水、电、路、产、城”)."""
+    phrases = [p for p in QUOTED_PHRASE.findall(q.text) if len(p) >= 2]
+    if not phrases:
+        return []
+    found = [h for h in hits if any(p in h.part.text for p in phrases)]
+    if found:
+        return found
+    docs = q.docs or None
+    parts = [p for p in knowledge.parts if (not docs or p.doc in docs) and any(ph in p.text for ph in phrases)]
+    return [Hit(p, 0.0, i, ("quoted",), tuple(s for s in p.sentences if any(ph in s.text for ph in phrases))) for i, p in enumerate(parts[:MAX_QUOTED], 1)]
+
+
+MAX_QUOTED = 3  # parts a quoted phrase may bring in
 
 
 def _search_primary_first(knowledge: Knowledge, q: Query, k: int, models: Models) -> tuple[list[Hit], Evidence]:

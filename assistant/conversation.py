@@ -26,7 +26,7 @@ History = Sequence[Any]  # earlier user questions (str) or OpenAI-style messages
 
 NEW_SUBJECT = re.compile(r"换个(话题|问题)|另外问|另一个问题|new question|another question|change the subject", re.I)
 UNIT_PRONOUN = re.compile(r"该(部门|单位|局|委)|这(个|些)?(部门|单位)|那(个|些)?(部门|单位)|它们|他们|它|\b(it|they|them|this (department|bureau|unit))\b", re.I)
-CLAUSE_DEIXIS = re.compile(r"(这|那|该|上面|上述|前面|刚才)(一)?(那)?(条|项|款|个任务|项任务|条任务)|上一条|\bthis (clause|item|task)\b|\bthat (clause|item|task)\b", re.I)
+CLAUSE_DEIXIS = re.compile(r"(这|那|该|上面|上述|前面|刚才)(一)?(那)?(条|项|款|个任务|项任务|条任务)|上一条|这里面|这里|里面|\bthis (clause|item|task)\b|\bthat (clause|item|task)\b", re.I)
 ORDINAL_PICK = re.compile(r"第([一二三四五六七八九十\d]+)个|\b(first|second|third|fourth|fifth) one\b", re.I)
 ELLIPSIS = re.compile(r"^(那|那么|还有|另外|and|what about|how about)?\s*(?P<x>.{1,30}?)\s*(呢|怎么样|如何|\?)?\s*[？?]?$", re.I)
 MORE = re.compile(r"^(还有|其他|其它|别的)(的|呢|吗|哪些)*[？?]?$|^(anything else|what else|more)\??$", re.I)
@@ -109,8 +109,10 @@ def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, 
             return text.replace(pick.group(0), f"第{_numeral(last.cited[n - 1])}条")
     if CLAUSE_DEIXIS.search(text) and last.cited:
         return CLAUSE_DEIXIS.sub(f"第{_numeral(last.cited[0])}条", text, count=1)
-    if UNIT_PRONOUN.search(text) and units:
-        return UNIT_PRONOUN.sub("和".join(units), text, count=1)
+    if UNIT_PRONOUN.search(text) and (last.query.units or (units and not last.cited)):
+        return UNIT_PRONOUN.sub("和".join(last.query.units or units), text, count=1)
+    if UNIT_PRONOUN.search(text) and last.cited:  # "it" after a question about a task: the clause its answer cited
+        return UNIT_PRONOUN.sub(f"第{_numeral(last.cited[0])}条", text, count=1)
     if MORE.match(text):
         return last.query.text
     ellipsis = ELLIPSIS.match(text)
@@ -118,7 +120,7 @@ def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, 
         return _ask_again(last.query, ellipsis.group("x").strip(" ，,的"), alone)
     if _stands_alone(alone):
         return text
-    subject = _subject(last.query)
+    subject = f"第{_numeral(last.cited[0])}条" if len(last.cited) == 1 and not last.query.units else _subject(last.query)
     return f"{subject}{text}" if subject else text
 
 

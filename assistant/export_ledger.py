@@ -217,7 +217,9 @@ def title_for(knowledge: Knowledge, unit: str | None = None, doc: str | None = N
     return ledger_title([m.short_title if (m := knowledge.doc_meta(n)) else n for n in numbers], unit)
 
 
-def export(knowledge: Knowledge, fmt: Format, unit: str | None = None, doc: str | None = None, bom: bool = False) -> tuple[str | None, list[LedgerRow], bytes]:
+def export(
+    knowledge: Knowledge, fmt: Format, unit: str | None = None, doc: str | None = None, bom: bool = False
+) -> tuple[str | None, list[LedgerRow], bytes]:
     """The index's ledger for a unit and/or a document in one format: (canonical unit, rows, file bytes)."""
     canonical, rows = rows_for(knowledge, unit, doc)
     return canonical, rows, render(rows, fmt, title_for(knowledge, canonical, doc), canonical, bom)

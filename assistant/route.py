@@ -30,7 +30,7 @@ HOME_PLACES = ("格尔木", "青海", "本", "我", "全", "该", "各", "设区
 # "哪几个" lists things; "多少" asks for a figure.
 # "几个" asks a figure after 有/是/共… or at the end ("有几个？"), not in "刚招了几个大学生".
 QUANTITY = re.compile(r"多少|(?:有|是|共|要|分别|到底|达到)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)[^，,。；\u4e00-\u9fff]*[？?]?$|什么时(候|间)|何时|哪(一)?年|截止|期限|how (much|many)|what percentage|when\b|deadline", re.I)
-MONEY = re.compile(r"钱|租金|房价|价格|票价|投资|金额|资金|费用|工资|收入|标准|cost|price|rent", re.I)
+MONEY = re.compile(r"钱|租金|房价|价格|票价|投资|投入|预算|经费|拨款|金额|资金|费用|工资|收入|标准|cost|price|rent|budget|funding", re.I)
 RATE = re.compile(r"率|比例|百分之|占比|增长目标|增速|percent", re.I)
 PEOPLE = re.compile(r"多少人|人口(有)?多少|人数|population", re.I)
 NUMBER_IN = {
@@ -127,8 +127,10 @@ def has_figure(text: str, kind: str) -> bool:
 def foreign_place(question: str, vocabulary: str) -> str:
     """A city, prefecture, county or province the question is about that the documents never name."""
     for m in PLACE.finditer(question):
-        name = m.group(1) + m.group(2)
-        stem = m.group(1)
+        stem = m.group(1).lstrip("".join(NOT_IN_NAMES))  # 那西宁市 → 西宁市
+        name = stem + m.group(2)
+        if len(stem) < 2:
+            continue
         if any(stem.startswith(h) or stem.endswith(h) for h in HOME_PLACES) or any(ch in NOT_IN_NAMES for ch in stem):
             continue
         if name not in vocabulary:

@@ -40,19 +40,27 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
     citations = []
     for part in parts:
         units = "、".join(unit_label(knowledge, u, q.language) for u in part.unit_names)
-        if q.asks_who:
-            lines.append(prompts.RESPONSIBLE.format(source=source(knowledge, part), title=part.title, units=units) if units else prompts.CLAUSE_NO_UNITS.format(source=source(knowledge, part), title=part.title))
+        if q.asks_who and not _asks_more_than_units(knowledge, q):
+            head = prompts.RESPONSIBLE.format(source=source(knowledge, part), title=part.title, units=units) if units else prompts.CLAUSE_NO_UNITS.format(source=source(knowledge, part), title=part.title)
+            lines.append(head + (prompts.UNIT_COUNT.format(count=len(part.units)) if units else ""))
             sentences = list(part.sentences[1:2] or part.sentences[:1]) if not units else []
+            if sentences:
+                lines.append(prompts.QUOTE_INTRO + quote(sentences))
         else:
             sentences = _sentences_about(knowledge, q, part)
             lines.append(prompts.CLAUSE_HEAD.format(source=source(knowledge, part), title=part.title))
             if sentences:
                 lines.append(quote(sentences))
-            lines.append(prompts.CLAUSE_UNITS.format(units=units) if units else prompts.CLAUSE_NO_UNITS_SHORT)
-        if q.asks_who and sentences:
-            lines.append(prompts.QUOTE_INTRO + quote(sentences))
+            lines.append(prompts.CLAUSE_UNITS.format(units=units, count=len(part.units)) if units else prompts.CLAUSE_NO_UNITS_SHORT)
         citations.append(citation(knowledge, part, tuple(s.text for s in sentences)))
     return _answer(q, lines, citations)
+
+
+def _asks_more_than_units(knowledge: Knowledge, q: Query) -> bool:
+    """Whether a question about a clause asks about its content (向谁覆盖), not only who is responsible."""
+    from assistant.retrieve import topic_bigrams
+
+    return bool(topic_bigrams(knowledge, q.topic)) if q.topic else False
 
 
 def _sentences_about(knowledge: Knowledge, q: Query, part: Part) -> list:
@@ -196,41 +204,53 @@ def topic_terms(knowledge: Knowledge, q: Query) -> list[str]:
 
 
 def topic_listing(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | None:
-    """Every clause that mentions the topic, each with the sentence that mentions it."""
-    clauses = doc_clauses(knowledge, docs)
-    matched: list[tuple[Part, list[str]]] = []
-    for terms in _term_sets(knowledge, q):
-        matched = [(p, [s.text for s in p.sentences if any(t in s.text for t in terms)]) for p in clauses]
-        matched = [(p, s) for p, s in matched if s or any(t in p.title for t in terms)]
-        if matched:
-            break
-    if not matched:
+    from assistant.route import content_words
+
+    """Every clause that mentions the topic, each with the sentence that mentions it most: the topic as
+    written (or the plan's own term for it), or all of its specific words within one clause."""
+    whole, specific = _term_sets(knowledge, q)
+    clauses = [(p, _body(p)) for p in doc_clauses(knowledge, docs)]
+    found = [(p, b) for p, b in clauses if any(t in b for t in whole) or (len(specific) > 1 and all(w in b for w in specific))]
+    if not found:  # nothing names the whole topic: any of its specific words (any word, when none is rare)
+        anywhere = specific or [w for w in content_words(q.topic) if len(w) > 1 and w not in whole]
+        found = [(p, b) for p, b in clauses if any(w in b for w in anywhere)]
+    if not found:
         return None
+    terms = [*whole, *specific]
+    matched: list[tuple[Part, list[str]]] = []
+    for part, _ in found:
+        ranked = sorted(part.sentences, key=lambda s: -sum(t in _body_of(part, s.text) for t in terms))
+        matched.append((part, [ranked[0].text] if ranked and any(t in ranked[0].text for t in terms) else []))
     lines = [prompts.TOPIC_HEAD.format(topic=q.topic or "该主题", count=len(matched))]
     citations = []
-    for i, (part, sentences) in enumerate(matched, 1):
-        shown = sentences[:1]
+    for i, (part, shown) in enumerate(matched, 1):
         lines.append(prompts.TOPIC_ITEM.format(i=i, path=part.path, title=part.title, quote=quote_text(shown)))
         citations.append(citation(knowledge, part, tuple(shown)))
     return _answer(q, lines, citations)
+
+
+def _body(part: Part) -> str:
+    """A clause's text without its 责任单位 note (a unit's name is not a mention of its topic)."""
+    return part.text.replace(part.unit_note, "") if part.unit_note else part.text
+
+
+def _body_of(part: Part, sentence: str) -> str:
+    return sentence.replace(part.unit_note, "") if part.unit_note else sentence
 
 
 def quote_text(sentences: list[str]) -> str:
     return "".join(f"「{s}」" for s in sentences)
 
 
-def _term_sets(knowledge: Knowledge, q: Query) -> list[list[str]]:
-    """Term sets to try in turn: the topic as written (with the plan's terms for it), then each of its
-    specific words — those rarer than the median word of the corpus."""
+def _term_sets(knowledge: Knowledge, q: Query) -> tuple[list[str], list[str]]:
+    """The topic as written with the plan's terms for it, and its specific words (those rarer in the
+    documents than most, so 处理 or 建设 alone never match)."""
     from assistant.route import content_words
 
     whole = topic_terms(knowledge, q)
-    words = [w for w in content_words(q.topic) if w not in whole]
+    words = [w for w in content_words(q.topic) if w not in whole and len(w) > 1]
     specific = [w for w in words if knowledge.bigram_idf.get(w[:2], knowledge.idf_cap) >= knowledge.idf_cap * 0.6]
-    sets = [whole]
-    if specific:
-        sets.append(specific)
-    return [s for s in sets if s]
+    return whole, specific
 
 
 def metadata(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | None:

@@ -59,7 +59,7 @@ ELIGIBILITY = re.compile(r"我|能不能|可不可以|能否|可以.*吗|能.*�
 DEPT_NOUN = re.compile(r"部门|单位|机构|局|委|department|unit|agenc|bureau|bod(y|ies)", re.I)
 CLAUSE_NOUN = re.compile(r"任务|条款|条|项|clause|task|item", re.I)
 # Ranking or counting departments (哪个部门任务最多) or clauses (哪项任务涉及的部门最多): the noun asked about.
-ASKED_NOUN = re.compile(r"(?:哪(?:一|几)?(?:个|些|家|项|条)?|最(?:多|少)的|多少(?:个|项|条|家)?|几(?:个|项|条|家)|which|how many|number of)[^？?，,。]{0,6}?(部门|单位|机构|局|委|任务|条款|条|项|departments?|units?|agenc\w*|bureaus?|bodies|clauses?|tasks?|items?)", re.I)
+ASKED_NOUN = re.compile(r"(?:哪(?:一|几)?(?:个|些|家|项|条)?|最(?:多|少)的|多少(?:个|项|条|家)?|几(?:个|项|条|家)|which|how many|number of)[^？?，,。]{0,12}?(部门|单位|机构|局|委|任务|条款|条|项|departments?|units?|agenc\w*|bureaus?|bodies|clauses?|tasks?|items?)", re.I)
 
 
 @dataclass(frozen=True)
@@ -230,11 +230,13 @@ def _intent(q: Query, ctx: Context) -> Query:
         return _replace(q, intent="count", target=_asked_noun(text) or "clauses")
     if doc_attribute and _about_document(q, doc_attribute):
         return _replace(q, intent="metadata", attribute=doc_attribute)
+    overview = _overview_kind(q, ctx)
+    if overview in ("section", "whole") and not q.asks_who:
+        return _replace(q, intent="overview", overview=overview)
     if q.topic and not q.asks_who and ((LISTING.search(text) and (MENTIONS.search(text) or CLAUSE_NOUN.search(text))) or (MENTIONS.search(text) and CLAUSE_NOUN.search(text))):
         return _replace(q, intent="topic")
     if q.asks_who:
         return _replace(q, intent="responsibility")
-    overview = _overview_kind(q, ctx)
     if overview:
         return _replace(q, intent="overview", overview=overview)
     if ELIGIBILITY.search(text) and not q.quantity:
@@ -252,7 +254,7 @@ def _about_document(q: Query, attribute: str) -> bool:
     """A metadata question asks about the document itself: little of substance is left once the
     attribute and the words naming the document are taken away."""
     rest = document_attribute_span(q.text)
-    return len("".join(w for w in content_words(rest) if w not in DOCUMENT_WORDS)) <= 4 or attribute in ("issuer", "date", "number", "meeting")
+    return len("".join(w for w in content_words(rest) if w not in DOCUMENT_WORDS)) <= 4 or attribute in ("issuer", "date", "number", "meeting", "parents")
 
 
 def _overview_kind(q: Query, ctx: Context) -> Literal["section", "basis", "whole", ""]:
