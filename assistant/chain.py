@@ -15,6 +15,7 @@ from assistant import prompts, structured
 from assistant.compose import compose, refusal
 from assistant.evidence import Evidence, assess
 from assistant.knowledge import Knowledge
+from assistant.ledger import ledger_answer
 from assistant.llm import answer_with_llm
 from assistant.records import Answer, Citation, Hit
 from assistant.retrieve import search
@@ -23,6 +24,8 @@ from assistant.scope import missing_document_asked, primary_documents, scoped_do
 from assistant.understand import Query, context_for, understand
 from assistant.verify import verify
 
+# Intents whose questions may ask for the task ledger's targets, time nodes or projects.
+LEDGER_INTENTS = ("by_unit", "fact", "topic", "eligibility")
 # Intents answered from the parsed records alone; the rest search the documents first.
 FROM_RECORDS = ("by_unit", "shared", "clause", "count", "ranking", "unassigned", "metadata")
 
@@ -97,6 +100,10 @@ def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
     missing = missing_document_asked(q.text, knowledge.documents)
     if missing is not None and missing.number not in knowledge.indexed_docs:
         return refusal(q, prompts.REFUSAL_PARENT_MISSING.format(title=missing.title, number=missing.number))
+    if q.intent in LEDGER_INTENTS:
+        ledger = ledger_answer(knowledge, q.text, q.units, q.docs)
+        if ledger is not None:
+            return ledger
     if q.intent in FROM_RECORDS:
         answer = compose(knowledge, q, [])
         if not answer.refused or q.intent in ("by_unit", "shared"):

@@ -102,6 +102,18 @@ def create_api(assistant: Assistant, auth: tuple[str, str] | None = None) -> Fas
             "clauses": [{"doc": p.doc, "clause": p.number, "path": p.path, "title": p.title, "units": list(p.unit_names)} for p in parts],
         }
 
+    @app.get("/api/ledger", dependencies=guard)
+    def ledger(unit: str | None = None, doc: str | None = None) -> list[dict[str, Any]]:
+        """The task ledger (任务台账) rows for a unit and/or a document, as `planqa ledger` prints them."""
+        from assistant.ledger import rows_for
+        from index.errors import PlanqaError
+
+        try:
+            _, rows = rows_for(assistant.knowledge, unit or None, doc or None)
+        except PlanqaError as exc:
+            raise HTTPException(status_code=404, detail=str(exc)) from exc
+        return [r.to_json() for r in rows]
+
     @app.get("/v1/models", dependencies=guard)
     def models() -> dict[str, Any]:
         return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "owned_by": "planqa"}]}

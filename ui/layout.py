@@ -12,6 +12,8 @@ from ui import texts
 from ui.chat import ChatHandlers
 from ui.departments import CLAUSE_HEADERS, Table, clauses_of, export, resolve_unit, responsibility_matrix, unit_suggestions
 from ui.feedback import FEEDBACK_FILE, FeedbackLog
+from ui.ledger import TAB as LEDGER_TAB
+from ui.ledger import LedgerHandlers, ledger_tab
 from ui.outline import documents_html, outline_html
 from ui.render import esc
 
@@ -185,6 +187,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 _chat_tab(chat)
             with gr.Tab(texts.DEPARTMENTS_TAB, id="departments", elem_id="pq-tab-departments"):
                 _departments_tab(departments)
+            with gr.Tab(LEDGER_TAB, id="ledger", elem_id="pq-tab-ledger"):
+                ledger_tab(LedgerHandlers(knowledge, exports))
             with gr.Tab(texts.DOCUMENTS_TAB, id="documents", elem_id="pq-tab-documents"):
                 gr.Markdown(texts.OUTLINE_HEAD)
                 gr.HTML(outline_html(knowledge.parts, knowledge.documents), elem_id="pq-outline")

@@ -1,0 +1,102 @@
+"""assistant/understand.py and the answers built on it: intent from entities plus form, structured
+answers from the parsed records, and what was understood made visible."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("第十二条讲的是什么？", "clause"),
+        ("第4项任务的责任单位是谁？", "clause"),
+        ("哪个部门承担的任务最多？", "ranking"),
+        ("哪些任务没有列出责任单位？", "unassigned"),
+        ("方案一共分解了多少条具体任务？", "count"),
+        ("方案里涉及养老服务的有哪些条款？", "topic"),
+        ("市委组织部在方案中负责什么？", "out_of_scope"),
+        ("综合行政执法局负责哪一项？", "by_unit"),
+        ("列出教育局负责的全部任务。", "by_unit"),
+        ("市公安局和市数据局共同负责的有哪些？", "shared"),
+        ("这个方案的发文机关是哪个单位？", "metadata"),
+        ("这个行动计划的目标年份是哪一年？", "metadata"),
+        ("谁负责随迁子女教育？", "responsibility"),
+        ("我没有本地户口能不能申请公租房？", "eligibility"),
+        ("方案的保障措施有哪些？", "overview"),
+    ],
+)
+def test_intent_follows_from_entities_and_form(assistant, question, intent):
+    assert assistant.ask(question).to_json()["understood"]["intent"] == intent
+
+
+def cited(answer) -> list[int]:
+    return [c.clause for c in answer.citations]
+
+
+def test_clause_references_answer_with_that_clause(assistant):
+    assert cited(assistant.ask("第十二条讲的是什么？")) == [12]
+    assert cited(assistant.ask("三（七）的内容是什么？")) == [7]
+    answer = assistant.ask("第4项任务的责任单位是谁？")
+    assert cited(answer) == [4] and "市公安局" in answer.text and "市数据局" in answer.text
+    answer = assistant.ask("Clause 22: which departments are responsible?")
+    assert cited(answer) == [22] and "市数据局 (Data Bureau)" in answer.text
+
+
+def test_whole_table_questions_are_computed_from_the_unit_lists(assistant):
+    most = assistant.ask("哪个部门承担的任务最多？")
+    assert "市发展和改革委员会" in most.text and "18项" in most.text and len(most.citations) == 18
+    bare = assistant.ask("哪些任务没有列出责任单位？")
+    assert cited(bare) == [27, 28, 29]
+    count = assistant.ask("方案一共分解了多少条具体任务？")
+    assert "29项" in count.text and len(count.citations) == 29
+    units = assistant.ask("整个方案里一共出现了多少个不同的责任单位？")
+    assert "33个" in units.text
+
+
+def test_topic_listings_cite_every_clause_that_mentions_the_topic(assistant):
+    assert cited(assistant.ask("方案里涉及养老服务的有哪些条款？")) == [1, 5, 24]
+    assert cited(assistant.ask("哪些条款提到了算力？")) == [11, 13, 22]
+    for citation in assistant.ask("哪些条款提到了算力？").citations:
+        assert citation.quotes and all("算力" in q for q in citation.quotes)
+
+
+def test_a_department_the_documents_do_not_name_is_refused_without_citations(assistant):
+    answer = assistant.ask("市委组织部在方案中负责什么？")
+    assert answer.refused and not answer.citations and "市委组织部" in answer.text
+
+
+def test_misspelt_and_english_departments_answer_like_their_chinese_names(assistant):
+    water = [3, 16, 20, 21, 23, 24]
+    assert cited(assistant.ask("市水立局负责什么")) == water
+    assert cited(assistant.ask("What is the Water Resources Bureau responsible for?")) == water
+    understood = assistant.ask("市水立局负责什么").to_json()["understood"]
+    assert understood["units"] == [{"written": "市水立局", "name": "市水利局", "how": "typo"}]
+
+
+def test_english_responsibility_questions_reach_the_clause_that_names_the_topic(assistant):
+    answer = assistant.ask("Who is responsible for sponge city construction?")
+    assert answer.citations and "海绵城市" in answer.citations[0].text
+
+
+def test_metadata_comes_from_the_manifest_and_the_notice(assistant):
+    issuer = assistant.ask("这个方案的发文机关是哪个单位？")
+    assert "格尔木市人民政府办公室" in issuer.text and issuer.citations[0].path == "通知"
+    assert "2030" in assistant.ask("这个行动计划的目标年份是哪一年？").text
+    assert "第64次常务会议" in assistant.ask("方案经过哪次会议审议通过？").text.replace(" ", "")
+
+
+def test_quoted_phrases_are_evidence(assistant):
+    answer = assistant.ask("“水、电、路、产、城”指的是什么？")
+    assert not answer.refused and answer.citations[0].path == "一"
+
+
+def test_the_restatement_names_what_was_resolved(assistant):
+    from assistant.chain import understand_question
+
+    query, _ = understand_question(assistant.knowledge, "市水立局负责什么")
+    assert query.restatement() == "市水立局→市水利局"
+    query, _ = understand_question(assistant.knowledge, "第十二条讲的是什么？")
+    assert query.restatement() == "第十二条→（十二）"
