@@ -8,6 +8,7 @@ from assistant import prompts, structured
 from assistant.cite import citation, quote, source, unit_label
 from assistant.entities import title_named
 from assistant.knowledge import Knowledge
+from assistant.lead import Span, compact_source, evidence_window, lead_line, lead_span
 from assistant.records import Answer, Hit
 from assistant.retrieve import lexical_coverage, topic_bigrams
 from assistant.route import has_figure
@@ -58,22 +59,42 @@ def responsibility(knowledge: Knowledge, routed: Query, hits: list[Hit]) -> Answ
         return passage(knowledge, routed, [top])
     hit = top
     part = hit.part
-    quotes = best_sentences(knowledge, hit, routed, 1)
-    units = "、".join(unit_label(knowledge, u, routed.language) for u in part.unit_names)
-    head = prompts.RESPONSIBLE.format(source=source(knowledge, part), title=part.title, units=units)
-    text = f"{head}\n{prompts.QUOTE_INTRO}{quote(quotes)}"
-    return Answer(routed.question, text, (citation(knowledge, part, tuple(s.text for s in quotes)),), False, "responsibility")
+    sentences = best_sentences(knowledge, hit, routed, 1)
+    english = routed.language == "en"
+    units = (", " if english else "、").join(unit_label(knowledge, u, routed.language) for u in part.unit_names)
+    lead = (prompts.RESPONSIBLE_LEAD_EN if english else prompts.RESPONSIBLE_LEAD).format(units=units, source=compact_source(part))
+    found = lead_span(knowledge, routed, sentences, part.title)
+    window = evidence_window(found.sentence, Span("", found.spans[0].start, found.spans[-1].end))[0] if found else ""
+    body = (prompts.RESPONSIBLE_BODY_EN if english else prompts.RESPONSIBLE_BODY).format(doc_title=_short(knowledge, part), path=part.path, title=part.title)
+    text = f"{lead}\n{body}" + (f"「{window}」" if window else "")
+    cite = citation(knowledge, part, (window,) if window else ())
+    return Answer(routed.question, text, (cite,), False, "responsibility", lead=lead)
 
 
 def passage(knowledge: Knowledge, routed: Query, hits: list[Hit]) -> Answer:
-    """Fact and eligibility questions: the best sentences of the best part, quoted."""
+    """Fact and eligibility questions: a lead line from the best fragment of the best part, then the
+    sentence it stands in (cut to the fragments around it), quoted."""
     hit = hits[0]
     if routed.quantity:
         hit = next((h for h in hits[:3] if any(has_figure(s.text, routed.quantity) for s in h.sentences)), hit)
     sentences = best_sentences(knowledge, hit, routed)
-    template = prompts.ELIGIBILITY if routed.route == "eligibility" else prompts.FACT
-    text = template.format(source=source(knowledge, hit.part)) + quote(sentences)
-    return Answer(routed.question, text, (citation(knowledge, hit.part, tuple(s.text for s in sentences)),), False, routed.route)
+    ranked = sorted(sentences, key=lambda s: hit.sentences.index(s) if s in hit.sentences else len(hit.sentences))
+    lead_info = lead_line(knowledge, routed, hit.part, ranked)
+    if lead_info is None:
+        template = prompts.ELIGIBILITY if routed.route == "eligibility" else prompts.FACT
+        text = template.format(source=source(knowledge, hit.part)) + quote(sentences)
+        return Answer(routed.question, text, (citation(knowledge, hit.part, tuple(s.text for s in sentences)),), False, routed.route)
+    lead, spans, windows = lead_info
+    if routed.language == "en":
+        lead = prompts.LEAD_EN.format(lead=lead.split("。（")[0], source=f"{hit.part.doc} {hit.part.path}")
+    evidence = (prompts.EVIDENCE_EN if routed.language == "en" else prompts.EVIDENCE).format(doc_title=_short(knowledge, hit.part), path=hit.part.path)
+    text = f"{lead}\n{evidence}" + "…".join(f"「{w}」" for w in windows) if windows else lead
+    return Answer(routed.question, text, (citation(knowledge, hit.part, tuple(windows)),), False, routed.route, lead=lead, lead_spans=spans)
+
+
+def _short(knowledge: Knowledge, part: Part) -> str:
+    meta = knowledge.doc_meta(part.doc)
+    return meta.short_title if meta else part.doc
 
 
 def matching_section(knowledge: Knowledge, doc: str, q: Query) -> Part | None:

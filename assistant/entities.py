@@ -29,7 +29,8 @@ SECTION_NUMERALS = "一二三四五六七八九十"
 NUMERAL = r"[零〇一二两三四五六七八九十百\d]+"
 # 第十二条 / 第12项 / 第十二项任务 / 第4点; （二十一） / (21); 三（七） / 五、（十八）; clause 22 / item 4.
 CLAUSE_ORDINAL = re.compile(rf"(?:第\s*|^|(?<=[，,。；\s]))({NUMERAL})\s*(?:条|项|款|点|个任务|项任务|条任务)(?!任务[^的])")
-CLAUSE_PAREN = re.compile(rf"(?:([一二三四五六七八九十])\s*、?\s*)?[（(]\s*({NUMERAL})\s*[）)]")
+# Arabic numbers count only in full-width brackets: (1) in alert(1) is no clause.
+CLAUSE_PAREN = re.compile(r"(?:([一二三四五六七八九十])\s*、?\s*)?(?:[（(]\s*([零〇一二两三四五六七八九十百]+)\s*[）)]|（\s*(\d+)\s*）)")
 CLAUSE_ENGLISH = re.compile(r"\b(?:clause|item|article|task|point|no\.?|number|#)\s*(\d{1,3})\b", re.I)
 SECTION_ORDINAL = re.compile(rf"第\s*({NUMERAL})\s*(?:部分|章|节|大项|个行动|项行动|方面)")
 
@@ -205,7 +206,7 @@ def find_clause_refs(text: str, max_clause: int, titles: dict[int, str]) -> list
     for m in CLAUSE_ORDINAL.finditer(text):
         add(chinese_number(m.group(1)), m.group(0))
     for m in CLAUSE_PAREN.finditer(text):
-        add(chinese_number(m.group(2)), m.group(0).strip(), m.group(1) or "")
+        add(chinese_number(m.group(2) or m.group(3)), m.group(0).strip(), m.group(1) or "")
     for m in CLAUSE_ENGLISH.finditer(text):
         add(int(m.group(1)), m.group(0))
     if not refs:

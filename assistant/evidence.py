@@ -61,4 +61,6 @@ def assess(knowledge: Knowledge, routed: RoutedQuestion, hits: list[Hit]) -> Evi
     floor = min_dense(knowledge)
     if dense >= floor and coverage >= MIN_COVERAGE:
         return Evidence(True, dense, coverage, "dense and keyword match")
-    return Evidence(False, dense, coverage, f"weak evidence (dense {dense:.3f} of {floor:.3f}, coverage {coverage:.2f}, top {hits[0].part.path})")
+    return Evidence(
+        False, dense, coverage, f"weak evidence (dense {dense:.3f} of {floor:.3f}, coverage {coverage:.2f}, top {hits[0].part.path})"
+    )

@@ -10,6 +10,7 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from assistant.settings import Settings, secret
+from index.bm25 import PostingsBM25
 from index.chunk import CHUNKING_VERSION
 from index.embed import CachedEmbeddings, make_embeddings
 from index.ledger import PartLedger, stored_ledger
@@ -57,7 +58,7 @@ class Knowledge:
         vectors = np.asarray(rows["embeddings"], dtype=np.float32)
         row_of = {c: i for i, c in enumerate(chunk_ids)}
         sentence_rows = {(chunks[c].part_id, chunks[c].start): i for i, c in enumerate(chunk_ids) if chunks[c].kind == "window"}
-        bm25 = BM25Okapi([search_tokens(chunks[c].text) or ["∅"] for c in chunk_ids])
+        bm25 = PostingsBM25([search_tokens(chunks[c].text) or ["∅"] for c in chunk_ids])
         idf = _bigram_idf(parts)
         by_id = {p.id: p for p in parts}
         try:

@@ -38,7 +38,8 @@ class Citation:
     parents: tuple[tuple[str, str, str], ...] = ()  # (文号, path, title) of the parent clauses it implements
 
     def to_json(self) -> dict[str, Any]:
-        return {"doc": self.doc, "clause": self.clause, "path": self.path, "title": self.title}
+        quotes = [{"text": q, "start": self.text.find(q), "end": self.text.find(q) + len(q)} for q in self.quotes if q in self.text]
+        return {"doc": self.doc, "clause": self.clause, "path": self.path, "title": self.title, "quotes": quotes}
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class Answer:
     hits: tuple[Hit, ...] = field(default=(), compare=False)
     query: Any = field(default=None, compare=False)  # the understood question (assistant.understand.Query)
     standalone: str = ""  # a follow-up as the standalone question it was resolved to
+    lead: str = ""  # the answer's first line, which answers on its own
+    lead_spans: tuple[str, ...] = ()  # the verbatim plan text the lead quotes (checked like every quote)
 
     def to_json(self) -> dict[str, Any]:
         """The `planqa ask --json` object."""
@@ -66,6 +69,7 @@ class Answer:
             "refused": self.refused,
             "latency_ms": round(self.latency_ms, 2),
             "mode": self.mode,
+            "lead": self.lead or self.text.split("\n", 1)[0],
             "understood": self.query.understood() if self.query is not None else {},
             **({"standalone": self.standalone} if self.standalone else {}),
         }

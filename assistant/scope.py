@@ -24,8 +24,12 @@ LEVEL_PHRASES = {
 DOCUMENT_WORD = re.compile(r"^(的)?(实施|分工|行动)?(方案|文件|计划|通知|意见|规定|政策)")
 ADMIN_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|省|市|州|盟|县|旗|区)$")
 ETHNIC = re.compile(r"^(?P<stem>[\u4e00-\u9fff]{2,}?)(?:[\u4e00-\u9fff]{1,3}?族)+$")
-ASKS_CONTENT = re.compile(r"只看|仅看|只查|怎么|如何|要求|规定|提出|目标|内容|说了|说什么|怎么说|部署|任务|措施|哪些|什么|多少|是否|say|what", re.I)
-ASKS_IDENTITY = re.compile(r"是什么文件|哪个文件|全称|名称|标题|叫什么|哪(一|个)年(发布|印发)|是哪个|依据(的)?(是)?哪|贯彻(落实)?(了)?(哪|什么)")
+ASKS_CONTENT = re.compile(
+    r"只看|仅看|只查|怎么|如何|要求|规定|提出|目标|内容|说了|说什么|怎么说|部署|任务|措施|哪些|什么|多少|是否|say|what", re.I
+)
+ASKS_IDENTITY = re.compile(
+    r"是什么文件|哪个文件|全称|名称|标题|叫什么|哪(一|个)年(发布|印发)|是哪个|依据(的)?(是)?哪|贯彻(落实)?(了)?(哪|什么)"
+)
 LEVEL_ORDER = {level: i for i, level in enumerate(LEVELS)}  # national 0 … municipal 2: higher is lower
 
 
@@ -130,6 +134,15 @@ def places_in(question: str, documents: dict[str, DocumentMeta]) -> list[tuple[s
     return sorted(found, key=lambda f: f[1])
 
 
+def strip_places(text: str, documents: dict[str, DocumentMeta]) -> str:
+    """The text without the manifest's place names: once a place has chosen the documents, its name
+    is no topic (every passage of a city's plan is about that city, and its notice names it most)."""
+    spans = places_in(text, documents)
+    for _, start, end in reversed(spans):
+        text = text[:start] + text[end:]
+    return text
+
+
 def _named(question: str, documents: dict[str, DocumentMeta]) -> list[DocumentMeta]:
     """Documents the question names by 文号 (full or shortened) or title."""
     text = normalise_number(question)
@@ -137,10 +150,12 @@ def _named(question: str, documents: dict[str, DocumentMeta]) -> list[DocumentMe
 
 
 def _by_level(question: str, documents: dict[str, DocumentMeta], homes: dict[str, tuple[str, ...]]) -> list[DocumentMeta]:
-    """Documents a level phrase points at: 国家 → national; 省里, 本市 → the home province's or city's."""
+    """Documents a level phrase points at: 国家 → national; 省里, 本市 → the home province's or city's.
+    A named place's own words (霁浦市的分工方案) are the place's, not a level phrase."""
+    unplaced = strip_places(question, documents)
     found = []
     for level, pattern in LEVEL_PHRASES.items():
-        if pattern.search(question):
+        if pattern.search(unplaced):
             home = homes.get(level, ())
             found += [m for m in documents.values() if m.level == level and (not home or not m.place or m.place in home)]
     return found
@@ -175,7 +190,9 @@ def scoped_documents(question: str, documents: dict[str, DocumentMeta], indexed:
     return tuple(scoped)
 
 
-def missing_document_asked(question: str, documents: dict[str, DocumentMeta], indexed: tuple[str, ...] | None = None) -> MissingDocument | None:
+def missing_document_asked(
+    question: str, documents: dict[str, DocumentMeta], indexed: tuple[str, ...] | None = None
+) -> MissingDocument | None:
     """A listed-but-not-provided document (not indexed, when ``indexed`` is given) whose content the
     question asks about, with the indexed documents of its level that can answer instead.
 
@@ -192,7 +209,9 @@ def missing_document_asked(question: str, documents: dict[str, DocumentMeta], in
         if meta.number in named:
             return MissingDocument(meta)
         instead = tuple(
-            n for n in available if (o := documents.get(n)) and o.level == meta.level and (not meta.place or not o.place or o.place == meta.place)
+            n
+            for n in available
+            if (o := documents.get(n)) and o.level == meta.level and (not meta.place or not o.place or o.place == meta.place)
         )
         return MissingDocument(meta, instead)
     return None

@@ -12,6 +12,7 @@ from collections import Counter
 
 from assistant import prompts
 from assistant.cite import citation, quote, source, unit_label
+from assistant.lead import lead_line
 from assistant.knowledge import Knowledge
 from assistant.records import Answer, Citation
 from assistant.understand import Query
@@ -48,10 +49,20 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
                 lines.append(prompts.QUOTE_INTRO + quote(sentences))
         else:
             sentences = _sentences_about(knowledge, q, part)
-            lines.append(prompts.CLAUSE_HEAD.format(source=source(knowledge, part), title=part.title))
+            found = lead_line(knowledge, q, part, sentences) if len(parts) == 1 and _asks_more_than_units(knowledge, q) else None
+            if found is not None:  # a question about something in the clause: the fragment that answers, first
+                lead, spans, quotes = found
+                lines += [lead, prompts.CLAUSE_HEAD.format(source=source(knowledge, part), title=part.title) + "…".join(f"「{x}」" for x in quotes)]
+                sentences = []
+                extra: tuple[str, ...] = (*spans, *quotes)
+            else:
+                lines.append(prompts.CLAUSE_HEAD.format(source=source(knowledge, part), title=part.title))
+                extra = ()
             if sentences:
                 lines.append(quote(sentences))
             lines.append(prompts.CLAUSE_UNITS.format(units=units, count=len(part.units)) if units else prompts.CLAUSE_NO_UNITS_SHORT)
+            citations.append(citation(knowledge, part, tuple(s.text for s in sentences) + tuple(x for x in extra if x in part.text)))
+            continue
         citations.append(citation(knowledge, part, tuple(s.text for s in sentences)))
     return _answer(q, lines, citations)
 
@@ -263,7 +274,7 @@ def metadata(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | 
     notice = next((p for p in parts if p.kind == "notice"), None)
     preamble = next((p for p in parts if p.kind == "preamble"), None)
     general = next((p for p in parts if p.kind == "section"), None)
-    head = f"《{meta.title}》（{meta.number}）"
+    head = f"本方案（{meta.number}）"
 
     def finding(part: Part | None, pattern: str) -> tuple[Part, list[str]] | None:
         if part is None:
@@ -272,7 +283,10 @@ def metadata(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | 
         return (part, found) if found else None
 
     attribute = q.attribute
-    if attribute == "issuer":
+    if attribute == "recipients":  # the notice's salutation line: the bodies it is addressed to
+        evidence = finding(notice, r"[：:]$")
+        lines = [prompts.META_RECIPIENTS.format(recipients=evidence[1][0].rstrip("：:"), source=f"（{meta.number} 通知）")] if evidence else []
+    elif attribute == "issuer":
         lines, evidence = [prompts.META_ISSUER.format(head=head, issuer=meta.issuer)], finding(notice, re.escape(meta.issuer))
     elif attribute == "date":
         lines, evidence = [prompts.META_DATE.format(head=head, date=_chinese_date(meta.date))], finding(notice, r"\d{4}年\s*\d{1,2}月\s*\d{1,2}日")
@@ -280,13 +294,14 @@ def metadata(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | 
         lines, evidence = [prompts.META_NUMBER.format(title=meta.title, number=meta.number)], finding(notice, re.escape(meta.number))
     elif attribute == "meeting":
         evidence = finding(notice, r"会议")
-        lines = [prompts.META_MEETING.format(head=head)] if evidence else []
+        fragment = re.search(r"[^，。；]*会议[^，。；]*", evidence[1][0]) if evidence else None
+        lines = [prompts.META_MEETING.format(fragment=fragment.group(0).strip(), source=f"（{meta.number} 通知）")] if fragment else []
     elif attribute == "target_year":
         evidence = finding(general, r"到\s*\d{4}\s*年")
         years = re.findall(r"到\s*(\d{4})\s*年", " ".join(evidence[1]) if evidence else "")
         lines = [prompts.META_TARGET.format(head=head, year=years[0])] if years else []
     elif attribute == "parents":
-        names = [f"{m.title}（{m.number}）" if (m := knowledge.doc_meta(n)) else n for n in meta.implements]
+        names = [f"《{m.short_title}》（{m.number}）" if (m := knowledge.doc_meta(n)) else n for n in meta.implements]
         evidence = finding(preamble, r"〔\d{4}〕")
         lines = [prompts.META_PARENTS.format(head=head, parents="；".join(names))] if names else []
     else:

@@ -40,7 +40,8 @@ DOCUMENT_WORDS = frozenset({"方案", "计划", "行动计划", "文件", "通�
 SUBQUESTION = re.compile(r"[？?；;]")
 # The question's form: how it asks, whatever it asks about.
 ASK_WHO = re.compile(
-    r"谁|哪(一|几)?(个|些|家)?(部门|单位|机构)|哪(几)?家|责任(单位|部门)|牵头|归口|主管|"
+    r"谁|哪(一|几)?(个|些|家)?(部门|单位|机构)|哪(几)?家|牵头|归口|主管|"
+    r"责任(单位|部门)(是|有|为|都是|分别是|包括|列了)?(谁|哪|什么)|(哪些|哪个|什么|列了|列出)(的)?责任(单位|部门)|"
     r"\bwho\b|(which|what) (departments?|units?|agenc\w*|bureaus?|bodies|organi[sz]ations?)|in charge",
     re.I,
 )
@@ -57,7 +58,7 @@ OVERVIEW = re.compile(r"总体|概括|概述|主要(内容|任务)|(几|五)大�
 BASIS = re.compile(r"依据|为什么制定|为了什么|制定.*(目的|背景)|发挥什么作用|贯彻(落实)?(了)?(什么|哪)|\bbasis\b|why .*(made|issued|written)", re.I)
 ELIGIBILITY = re.compile(r"我|能不能|可不可以|能否|可以.*吗|能.*吗|有没有|是否|符合条件|\bcan (i|we|my|migrant|new|flexible)\b|\bam i\b|eligible|allowed", re.I)
 DEPT_NOUN = re.compile(r"部门|单位|机构|局|委|department|unit|agenc|bureau|bod(y|ies)", re.I)
-CLAUSE_NOUN = re.compile(r"任务|条款|条|项|clause|task|item", re.I)
+CLAUSE_NOUN = re.compile(r"任务|条款|条文|条(?!件|例)|项(?!目)|clause|task|item", re.I)
 # Ranking or counting departments (哪个部门任务最多) or clauses (哪项任务涉及的部门最多): the noun asked about.
 ASKED_NOUN = re.compile(r"(?:哪(?:一|几)?(?:个|些|家|项|条)?|最(?:多|少)的|多少(?:个|项|条|家)?|几(?:个|项|条|家)|which|how many|number of)[^？?，,。]{0,12}?(部门|单位|机构|局|委|任务|条款|条|项|departments?|units?|agenc\w*|bureaus?|bodies|clauses?|tasks?|items?)", re.I)
 
@@ -233,7 +234,7 @@ def _intent(q: Query, ctx: Context) -> Query:
     overview = _overview_kind(q, ctx)
     if overview in ("section", "whole") and not q.asks_who:
         return _replace(q, intent="overview", overview=overview)
-    if q.topic and not q.asks_who and ((LISTING.search(text) and (MENTIONS.search(text) or CLAUSE_NOUN.search(text))) or (MENTIONS.search(text) and CLAUSE_NOUN.search(text))):
+    if q.topic and not q.asks_who and (LISTING.search(text) or MENTIONS.search(text)) and CLAUSE_NOUN.search(text):
         return _replace(q, intent="topic")
     if q.asks_who:
         return _replace(q, intent="responsibility")

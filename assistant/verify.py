@@ -29,6 +29,11 @@ def verify(answer: Answer) -> Answer:
     for q in bad:
         log.warning("dropped a quote not found in its cited clause: %s", q[:60])
         text = text.replace(f"「{q}」", "")
+    unverified_lead = [s for s in answer.lead_spans if not any(s in c.text for c in answer.citations)]
+    if unverified_lead:
+        log.warning("dropped a lead not found in its cited clause: %s", unverified_lead[0][:60])
+        text = text.replace(answer.lead + "\n", "", 1)
+        answer = dataclasses.replace(answer, lead="", lead_spans=())
     citations: list[Citation] = []
     for c in answer.citations:
         good = tuple(q for q in c.quotes if q in c.text)

@@ -1,6 +1,7 @@
-"""Benchmarks that print figures (never timed tests): index build, answer latency, memory.
+"""Benchmarks that print figures (never timed tests): index build, answer latency, memory; then the
+same for a corpus of many plans (the plan + 50 SYNTHETIC plans of made-up cities, tests/synthetic_plans.py).
 
-python -m eval.bench [--questions 50] [--dataset eval/data/dev.jsonl] [--no-cold]
+python -m eval.bench [--questions 50] [--dataset eval/data/dev.jsonl] [--no-cold] [--many 50 | --many 0]
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from pathlib import Path
 from eval.score import percentile
 
 
-def _planqa(data_dir: Path, *args: str) -> tuple[float, float]:
-    """Run the planqa CLI in a child process; seconds taken and the child's peak RSS (MB)."""
-    env = {**os.environ, "PLANQA_DATA_DIR": str(data_dir)}
+def _planqa(data_dir: Path, *args: str, corpus: Path | None = None) -> tuple[float, float]:
+    """Run the planqa CLI in a child process; seconds taken and the child's peak RSS (MB).
+
+    The peak is the largest of any child so far (RUSAGE_CHILDREN): read it for the first, biggest run."""
+    env = {**os.environ, "PLANQA_DATA_DIR": str(data_dir), **({"PLANQA_CORPUS_DIR": str(corpus)} if corpus else {})}
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env, check=True, capture_output=True)
@@ -37,16 +40,23 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve_and_load(data: Path, dataset: Path, clients: int, requests: int) -> list[tuple[str, str]]:
+def _serve_and_load(data: Path, questions: list[str], clients: int, requests: int, corpus: Path | None = None) -> list[tuple[str, str]]:
     """Start `planqa serve`, measure launch time, run the load test, read the server's peak memory."""
     import httpx
 
     from eval.load import run_load
 
     port = _free_port()
-    env = {**os.environ, "PLANQA_DATA_DIR": str(data), "GRADIO_ANALYTICS_ENABLED": "False"}
+    env = {
+        **os.environ,
+        "PLANQA_DATA_DIR": str(data),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        **({"PLANQA_CORPUS_DIR": str(corpus)} if corpus else {}),
+    }
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -56,7 +66,6 @@ def _serve_and_load(data: Path, dataset: Path, clients: int, requests: int) -> l
             except httpx.HTTPError:
                 time.sleep(0.1)
         launched = time.perf_counter() - t0
-        questions = [json.loads(line)["question"] for line in dataset.read_text("utf-8").splitlines() if line.strip()]
         result = run_load(url, questions, clients, requests)
         peak = _peak_rss_mb(proc.pid)
     finally:
@@ -70,6 +79,46 @@ def _serve_and_load(data: Path, dataset: Path, clients: int, requests: int) -> l
         ("  latency p50 / p95 under load", f"{summary['p50_ms']} / {summary['p95_ms']} ms"),
         ("server peak memory (VmHWM)", f"{peak:.0f} MB"),
     ]
+
+
+def _many_plans(count: int, dev_questions: list[str], cold: bool, server: bool, clients: int, requests: int) -> list[tuple[str, str]]:
+    """The plan + ``count`` generated plans: cold index, cached rebuild, warm latency, server memory.
+
+    Questions: the dev questions (answered from the plan, the primary document) and, for each
+    generated city, "X市谁负责…" for one of its clauses (answered from X's plan)."""
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+    from tests.synthetic_plans import generate_plans, write_corpus
+
+    plans = generate_plans(count)
+    questions = dev_questions + [f"{p.city}谁负责{p.clauses[i % len(p.clauses)].topic}？" for i, p in enumerate(plans)]
+    with tempfile.TemporaryDirectory(prefix="planqa-bench-many-") as tmp:
+        corpus = write_corpus(Path(tmp) / "corpus", plans)
+        data = Path(tmp) / "data"
+        built, peak = _planqa(data, "index", corpus=corpus)
+        rebuilt, _ = _planqa(data, "index", "--force", corpus=corpus)
+        t0 = time.perf_counter()
+        assistant = Assistant.from_settings(Settings(corpus_dir=corpus, data_dir=data))
+        opened = time.perf_counter() - t0
+        for q in questions[:5]:
+            assistant.ask(q)  # warm-up
+        latencies = [assistant.ask(q).latency_ms for q in questions[5:]]
+        chunks = assistant.knowledge.info.chunks
+        rows = [(f"plan + {count} generated plans ({count + 1} documents, {chunks} chunks)", "")]
+        if cold:
+            rows += [("  cold `planqa index` (empty vector cache)", f"{built:.1f} s"), ("    its peak memory", f"{peak:.0f} MB")]
+        rows += [
+            ("  `planqa index --force` (rebuild, vectors from cache)", f"{rebuilt:.2f} s"),
+            ("  open index + load models (per process)", f"{opened:.2f} s"),
+            (
+                f"  warm answer latency p50 / p95 ({len(latencies)} questions)",
+                f"{percentile(latencies, 50):.1f} / {percentile(latencies, 95):.1f} ms",
+            ),
+        ]
+        del assistant
+        if server:
+            rows += [("  " + k, v) for k, v in _serve_and_load(data, questions, clients, requests, corpus)]
+    return rows
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -89,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-server", action="store_true", help="skip the server load run")
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--requests", type=int, default=1000)
+    p.add_argument(
+        "--many", type=int, default=50, help="SYNTHETIC plans generated next to the plan for the many-documents row (0: skip it)"
+    )
+    p.add_argument("--many-requests", type=int, default=200, help="questions sent to the server in the many-documents row")
     args = p.parse_args(argv)
 
     from assistant.service import Assistant
@@ -130,9 +183,17 @@ def main(argv: list[str] | None = None) -> int:
             ("baseline RAG latency p50 / p95", f"{percentile(base, 50):.1f} / {percentile(base, 95):.1f} ms"),
             ("planqa / baseline latency (p50)", f"{percentile(latencies, 50) / max(percentile(base, 50), 1e-9):.2f}x"),
         ]
-        rows.append(("peak memory of this process (index open, baseline built)", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"))
+        rows.append(
+            (
+                "peak memory of this process (index open, baseline built)",
+                f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB",
+            )
+        )
         if not args.no_server:
-            rows += _serve_and_load(data, args.dataset, args.clients, args.requests)
+            questions_all = [json.loads(line)["question"] for line in args.dataset.read_text("utf-8").splitlines() if line.strip()]
+            rows += _serve_and_load(data, questions_all, args.clients, args.requests)
+    if args.many:
+        rows += _many_plans(args.many, questions, not args.no_cold, not args.no_server, args.clients, args.many_requests)
     width = max(len(k) for k, _ in rows)
     print("planqa benchmark")
     for key, value in rows:

@@ -11,6 +11,9 @@ ROWS = (
     ("mrr", "MRR", "num"),
     ("citation_precision", "citation precision", "pct"),
     ("false_refusal_rate", "false refusals", "pct"),
+    ("lead_first_line", "first line ≤100 holds answer", "pct"),
+    ("median_answer_chars", "median answer (chars)", "int"),
+    ("median_fact_answer_chars", "median fact answer (chars)", "int"),
     ("latency_p50_ms", "latency p50 (ms)", "ms"),
     ("latency_p95_ms", "latency p95 (ms)", "ms"),
 )
@@ -19,6 +22,8 @@ ROWS = (
 def _fmt(value: float, kind: str) -> str:
     if kind == "pct":
         return f"{value * 100:.1f}%"
+    if kind == "int":
+        return f"{value:.0f}"
     if kind == "ms":
         return f"{value:.1f}"
     return f"{value:.3f}"

@@ -76,6 +76,15 @@ def judge(q: Question, result: dict[str, Any]) -> Verdict:
     return Verdict(True, "ok", tuple(cited), precision)
 
 
+LEAD_LIMIT = 100
+
+
+def first_line_holds(answer: str, fragments: Sequence[str]) -> bool:
+    """Whether the answer's first line is at most LEAD_LIMIT characters and holds every fragment."""
+    first = answer.split("\n", 1)[0]
+    return len(first) <= LEAD_LIMIT and all(squash(f) in squash(first) for f in fragments)
+
+
 def reciprocal_rank(ranking: Sequence[int | None], gold: set[int]) -> float:
     for i, clause in enumerate(ranking, 1):
         if clause in gold:
@@ -109,6 +118,9 @@ class Summary:
     false_refusals: int = 0
     answerable: int = 0
     latencies: list[float] = field(default_factory=list)
+    lead_checked: int = 0  # answered fact / eligibility questions with answer_contains
+    lead_holds: int = 0  # … whose first line (≤ LEAD_LIMIT characters) holds every fragment
+    lengths: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, q: Question, verdict: Verdict, result: dict[str, Any], ranking: Sequence[int | None] | None, k: int) -> None:
         self.total += 1
@@ -126,6 +138,12 @@ class Summary:
             self.recall.append(recall_at_k(ranking, gold, k))
             self.rr.append(reciprocal_rank(ranking, gold))
         self.latencies.append(float(result.get("latency_ms", 0.0)))
+        answer = result.get("answer", "") or ""
+        if not result.get("refused"):
+            self.lengths.setdefault(q.type, []).append(len(answer))
+            if q.type in ("fact", "eligibility") and q.answerable and q.answer_contains:
+                self.lead_checked += 1
+                self.lead_holds += first_line_holds(answer, q.answer_contains)
 
     def figures(self) -> dict[str, Any]:
         mean = lambda xs: statistics.fmean(xs) if xs else 0.0  # noqa: E731
@@ -139,6 +157,9 @@ class Summary:
             "mrr": mean(self.rr),
             "citation_precision": mean(self.precisions),
             "false_refusal_rate": self.false_refusals / self.answerable if self.answerable else 0.0,
+            "lead_first_line": self.lead_holds / self.lead_checked if self.lead_checked else 0.0,
+            "median_answer_chars": statistics.median([n for ns in self.lengths.values() for n in ns]) if self.lengths else 0,
+            "median_fact_answer_chars": statistics.median(self.lengths["fact"]) if self.lengths.get("fact") else 0,
             "latency_p50_ms": percentile(self.latencies, 50),
             "latency_p95_ms": percentile(self.latencies, 95),
         }

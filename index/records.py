@@ -29,6 +29,8 @@ class DocumentMeta:
     date: str
     file: str | None = None
     implements: tuple[str, ...] = ()
+    place: str = ""  # the city or province it governs (格尔木市, 青海省); "" for national documents
+    primary: bool = False  # answered from first when a question names no document (manifest `primary = true`)
 
     @property
     def provided(self) -> bool:

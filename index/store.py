@@ -7,7 +7,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from index.calibrate import Calibration
 from index.errors import IndexMismatchError, IndexMissingError
+from index.ledger import extract_part
 from index.lineage import ParentLink
 from index.records import Chunk, DocumentMeta, Part, Sentence, UnitRef
 
@@ -24,6 +26,7 @@ class IndexInfo:
     chunking: str
     chunks: int
     build_id: str
+    calibration: Calibration | None = None  # similarity thresholds derived for this corpus and model (index/calibrate.py)
 
 
 def make_client(path: str | None = None, host: str | None = None, port: int | None = None) -> Any:
@@ -61,6 +64,7 @@ def chunk_metadata(chunk: Chunk, part: Part, meta: DocumentMeta, parents: tuple[
         md["unit_refs"] = json.dumps([[u.name, u.role, u.written] for u in part.units], ensure_ascii=False)
         md["sentences"] = json.dumps([[s.start - part.start, s.end - part.start] for s in part.sentences])
         md["parents"] = json.dumps([[p.doc, p.path, p.title, p.score] for p in parents], ensure_ascii=False)
+        md["ledger"] = extract_part(part).dumps()  # targets, time nodes, projects (index/ledger.py)
     else:
         md["sentence"] = chunk.text.split("：", 1)[1] if "：" in chunk.text else chunk.text
     return md
@@ -112,7 +116,7 @@ def active_info(client: Any) -> IndexInfo | None:
     md = pointer.metadata or {}
     if not md.get("collection"):
         return None
-    return IndexInfo(md["collection"], md["embeddings"], md["chunking"], int(md["chunks"]), md["build_id"])
+    return IndexInfo(md["collection"], md["embeddings"], md["chunking"], int(md["chunks"]), md["build_id"], Calibration.from_metadata(md))
 
 
 def open_active(client: Any, embeddings: str, chunking: str) -> tuple[Any, IndexInfo]:
@@ -125,6 +129,8 @@ def open_active(client: Any, embeddings: str, chunking: str) -> tuple[Any, Index
             f"the index was built with embeddings={info.embeddings!r}, chunking={info.chunking!r}, "
             f"but the settings ask for embeddings={embeddings!r}, chunking={chunking!r}: run `planqa index` to rebuild it"
         )
+    if info.calibration is None:
+        raise IndexMismatchError("the index has no similarity thresholds calibrated for its model (built by an older planqa): run `planqa index` to rebuild it")
     try:
         return client.get_collection(info.collection), info
     except Exception as exc:
@@ -134,6 +140,8 @@ def open_active(client: Any, embeddings: str, chunking: str) -> tuple[Any, Index
 def publish(client: Any, info: IndexInfo) -> None:
     """Point readers at a complete collection, then drop the older ones."""
     md = {"collection": info.collection, "embeddings": info.embeddings, "chunking": info.chunking, "chunks": info.chunks, "build_id": info.build_id}
+    if info.calibration is not None:
+        md.update(info.calibration.to_metadata())
     pointer = client.get_or_create_collection(POINTER, metadata=md, embedding_function=None)
     pointer.modify(metadata=md)
     for col in client.list_collections():

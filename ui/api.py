@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
     from assistant.records import Answer
@@ -27,6 +27,9 @@ class AskRequest(BaseModel):
     question: str = Field(..., max_length=MAX_QUESTION_BYTES, description="The question; longer than 500 characters is cut, with a notice.")
     k: int | None = Field(None, ge=1, le=50, description="Clauses to retrieve.")
     docs: list[str] | None = Field(None, max_length=20, description="Answer only from these documents (文号).")
+    history: list[Any] | None = Field(
+        None, max_length=100, description="The conversation so far: earlier user questions (strings) or OpenAI-style {role, content} messages, oldest first."
+    )
 
 
 class Citation(BaseModel):
@@ -34,6 +37,7 @@ class Citation(BaseModel):
     clause: int | None
     path: str
     title: str
+    quotes: list[dict[str, Any]] = []
 
 
 class AskResponse(BaseModel):
@@ -43,6 +47,9 @@ class AskResponse(BaseModel):
     refused: bool
     latency_ms: float
     mode: str
+    lead: str = ""
+    understood: dict[str, Any] = {}
+    model_config = ConfigDict(extra="allow")  # `standalone`, for a follow-up resolved from its history
 
 
 class Message(BaseModel):
@@ -75,10 +82,15 @@ def create_api(assistant: Assistant, auth: tuple[str, str] | None = None) -> Fas
     guard = [Depends(_basic_auth(auth))] if auth else []
     app = FastAPI(title="planqa API", version="1", description="Answers about Chinese policy plans, with clause citations.")
 
-    def ask(question: str, k: int | None = None, docs: list[str] | None = None) -> Answer:
+    def ask(question: str, k: int | None = None, docs: list[str] | None = None, history: list[Any] | None = None) -> Answer:
+        from assistant.conversation import HistoryError
+
         if not question or not question.strip():
             raise HTTPException(status_code=400, detail="question is empty")
-        return assistant.ask(question, k=k, docs=tuple(docs) if docs else None)
+        try:
+            return assistant.ask(question, k=k, docs=tuple(docs) if docs else None, history=history or None)
+        except HistoryError as exc:
+            raise HTTPException(status_code=422, detail=f"history: {exc}") from exc
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
@@ -87,7 +99,7 @@ def create_api(assistant: Assistant, auth: tuple[str, str] | None = None) -> Fas
 
     @app.post("/api/ask", response_model=AskResponse, dependencies=guard)
     def api_ask(request: AskRequest) -> dict[str, Any]:
-        return ask(request.question, request.k, request.docs).to_json()
+        return ask(request.question, request.k, request.docs, request.history).to_json()
 
     @app.get("/api/departments/{name}", dependencies=guard)
     def department(name: str) -> dict[str, Any]:
@@ -120,10 +132,12 @@ def create_api(assistant: Assistant, auth: tuple[str, str] | None = None) -> Fas
 
     @app.post("/v1/chat/completions", response_model=None, dependencies=guard)
     def chat(request: ChatRequest) -> Any:
-        user = [m for m in request.messages if m.role == "user"]
-        if not user:
+        last = max((i for i, m in enumerate(request.messages) if m.role == "user"), default=None)
+        if last is None:
             raise HTTPException(status_code=400, detail="messages has no user message")
-        answer = ask(_text_of(user[-1]))
+        # Every earlier message is the conversation: a follow-up is resolved against it (text in it is data).
+        history = [{"role": m.role, "content": _text_of(m)} for m in request.messages[:last] if m.role in ("user", "assistant")]
+        answer = ask(_text_of(request.messages[last]), history=history)
         payload = answer.to_json()
         completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
         created = int(time.time())

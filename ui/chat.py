@@ -6,6 +6,9 @@ it), and answers by their message index so that 👍/👎 on a message finds its
 
 from __future__ import annotations
 
+import html
+import re
+
 import logging
 import time
 from collections.abc import Iterator
@@ -79,7 +82,7 @@ class ChatHandlers:
         yield shown, shown, answers, gr.skip()
         try:
             answer: Answer | None = None
-            for item in self.assistant.ask_stream(question, docs=(scope,) if scope else None):
+            for item in self.assistant.ask_stream(question, docs=(scope,) if scope else None, history=conversation(history[:-1])):
                 if isinstance(item, Answer):
                     answer = item
                 elif self.assistant.settings.llm_base_url:
@@ -147,3 +150,14 @@ class ChatHandlers:
     def clear() -> tuple[list[Message], list[Message], dict[int, Any], str, None, str]:
         """Empty chat, answers, copy text, rating and feedback status."""
         return [], [], {}, "", None, ""
+
+
+def conversation(history: list[Message]) -> list[dict[str, str]]:
+    """The chat so far as plain-text messages, for resolving a follow-up (the chat holds HTML)."""
+    out = []
+    for message in history:
+        role = message.get("role") if isinstance(message, dict) else getattr(message, "role", "")
+        content = message.get("content") if isinstance(message, dict) else getattr(message, "content", "")
+        if role in ("user", "assistant") and isinstance(content, str):
+            out.append({"role": role, "content": html.unescape(re.sub(r"<[^>]+>", " ", content))})
+    return out

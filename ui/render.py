@@ -99,6 +99,18 @@ def split_notice(text: str, notice: str) -> tuple[str, str]:
     return "", text
 
 
+UNDERSTOOD_LABEL = "理解为："
+
+
+def understood_line(answer: Answer) -> str:
+    """What the question was resolved to, when that is not what it literally said: the standalone
+    question of a follow-up, or the names and clause numbers a typo, abbreviation or ordinal stood for."""
+    if answer.standalone:
+        return answer.standalone
+    query = answer.query
+    return query.restatement() if query is not None and hasattr(query, "restatement") else ""
+
+
 def answer_html(
     answer: Answer,
     shown: int | None = None,
@@ -122,6 +134,9 @@ def answer_html(
         parts.append(f'<div class="pq-refusal-label">{REFUSAL_LABEL}</div>')
     cursor = "" if final else CURSOR
     parts.append(f'<div class="pq-text">{text_block(body)}{cursor}</div>')
+    understood = understood_line(answer)
+    if final and understood:
+        parts.append(f'<div class="pq-understood">{UNDERSTOOD_LABEL}{html.escape(understood)}</div>')
     if final and answer.citations:
         titles = titles or {}
         cards = "".join(source_card(c, i, titles.get(c.doc, "")) for i, c in enumerate(answer.citations, 1))

@@ -7,6 +7,14 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
+
+@pytest.fixture(scope="module")
+def assistant(settings):
+    """A service of its own without the answer cache, so every bad question reaches the pipeline."""
+    from assistant.service import Assistant
+
+    return Assistant.from_settings(settings.model_copy(update={"answer_cache": 0}))
+
 CASES = {
     "empty": "",
     "whitespace": "   \n\t  ",

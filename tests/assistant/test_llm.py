@@ -93,13 +93,12 @@ def fake_llm():
 
 def with_llm(assistant, base_url: str, timeout: float = 1.0):
     """The session's assistant, pointed at an LLM endpoint (its index and parts are reused)."""
-    from assistant.llm import make_chat_model
-    from assistant.service import Assistant
+    from assistant.service import Assistant, load_models
 
     settings = assistant.settings.model_copy(
         update={"llm_base_url": base_url, "llm_model": "fake-qwen", "llm_api_key": SecretStr(API_KEY), "llm_timeout": timeout}
     )
-    return Assistant(dataclasses.replace(assistant.knowledge, settings=settings, llm=make_chat_model(settings)))
+    return Assistant(dataclasses.replace(assistant.knowledge, settings=settings), load_models(settings))
 
 
 @pytest.fixture(scope="module")

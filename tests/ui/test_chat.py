@@ -55,7 +55,7 @@ class StubAssistant:
             return Answer(question[: self.settings.max_question_chars], notice + "\n" + ANSWER.text, ANSWER.citations, False, "fact")
         return ANSWER
 
-    def ask_stream(self, question: str, docs=None):  # mirrors Assistant.ask_stream: texts, then the Answer
+    def ask_stream(self, question: str, docs=None, history=None):  # mirrors Assistant.ask_stream: texts, then the Answer
         self.scopes.append(docs)
         answer = self.ask(question)
         yield from self.pieces or [answer.text]

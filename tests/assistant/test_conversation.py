@@ -1,0 +1,58 @@
+"""assistant/conversation.py: follow-ups resolved against the conversation, without a model."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.conversation import HistoryError, user_turns
+
+pytestmark = pytest.mark.slow
+
+
+def ask(assistant, *turns: str):
+    """Ask the turns in order as one conversation; the last answer."""
+    messages: list[dict[str, str]] = []
+    answer = None
+    for question in turns:
+        answer = assistant.ask(question, history=list(messages) or None)
+        messages += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+    return answer
+
+
+def cited(answer) -> list[int]:
+    return [c.clause for c in answer.citations]
+
+
+def test_ellipsis_asks_the_last_question_about_the_new_subject(assistant):
+    answer = ask(assistant, "谁负责随迁子女教育？", "那公租房呢？")
+    assert cited(answer) == [8] and answer.standalone and "公租房" in answer.standalone
+
+
+def test_a_pronoun_takes_the_last_department(assistant):
+    answer = ask(assistant, "市公安局负责哪些任务？", "它和市数据局共同负责的有哪些？")
+    assert cited(answer) == [4, 22]
+
+
+def test_deixis_takes_the_clause_the_last_answer_cited(assistant):
+    answer = ask(assistant, "第十二条讲的是什么？", "这一条由哪些部门负责？")
+    assert cited(answer) == [12] and "市交通运输局" in answer.text
+
+
+def test_a_follow_up_about_another_city_is_still_refused(assistant):
+    answer = ask(assistant, "谁负责随迁子女教育？", "那西宁市呢？")
+    assert answer.refused and not answer.citations
+
+
+def test_a_question_that_stands_alone_ignores_the_history(assistant):
+    answer = ask(assistant, "谁负责随迁子女教育？", "市水利局负责哪些工作？")
+    assert cited(answer) == [3, 16, 20, 21, 23, 24] and not answer.standalone
+
+
+def test_history_is_bounded_and_malformed_history_is_an_error():
+    turns = user_turns([f"问题{i}" for i in range(20)], max_turns=3, max_chars=4000)
+    assert [q for q, _ in turns] == ["问题17", "问题18", "问题19"]
+    assert len(user_turns(["长" * 300, "短"], max_turns=6, max_chars=100)) == 1
+    with pytest.raises(HistoryError):
+        user_turns([{"role": "robot", "content": "x"}], 6, 4000)
+    with pytest.raises(HistoryError):
+        user_turns("not a list", 6, 4000)  # type: ignore[arg-type]
