@@ -76,6 +76,8 @@ def answer_question(
     else:
         cut = False
     answer = _answer(knowledge, query, k or knowledge.settings.top_k, models)
+    if not answer.refused and not answer.lead:  # answers from the records lead with their summary line
+        answer = dataclasses.replace(answer, lead=answer.text.split("\n", 1)[0])
     if knowledge.settings.llm_base_url and not answer.refused:
         answer = answer_with_llm(knowledge, answer, on_text, models.chat)
     if cut:
@@ -97,7 +99,7 @@ def _unavailable(knowledge: Knowledge, docs: tuple[str, ...]) -> str | None:
 def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
     if q.intent == "out_of_scope":
         return structured.unknown_unit(q) if q.unknown_units and q.reason.endswith("responsible unit in the indexed documents") else refusal(q)
-    missing = missing_document_asked(q.text, knowledge.documents)
+    missing = missing_document_asked(q.text, knowledge.documents) if q.attribute != "parents" else None
     if missing is not None and missing.number not in knowledge.indexed_docs:
         return refusal(q, prompts.REFUSAL_PARENT_MISSING.format(title=missing.title, number=missing.number))
     if q.intent in LEDGER_INTENTS:

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from index.errors import PlanqaError
+from index.errors import PlanqaError, SettingsError
 
 
 def _quiet_environment() -> None:
@@ -20,10 +20,17 @@ def _quiet_environment() -> None:
 
 
 def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
     from assistant.settings import Settings
 
     overrides = {k: v for k, v in (("corpus_dir", args.corpus_dir), ("data_dir", args.data_dir)) if v is not None}
-    return Settings(**overrides)
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:  # a bad PLANQA_* value: one line naming the variable, not a traceback
+        first = exc.errors()[0]
+        name = "PLANQA_" + "_".join(str(p) for p in first["loc"]).upper()
+        raise SettingsError(f"{name}: {first['msg']}") from None
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -72,6 +79,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(f"[{i}] {c.doc} {c.path} {c.title}")
     print(f"\n({'refused' if answer.refused else answer.route}, {answer.latency_ms:.1f} ms)")
     return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.chat_cli import HISTORY_FILE, chat
+    from assistant.service import Assistant
+
+    settings = _settings(args)
+    return chat(lambda: Assistant.from_settings(settings, build_if_missing=True), settings.data_dir / HISTORY_FILE, as_json=args.json)
 
 
 def cmd_ledger(args: argparse.Namespace) -> int:
@@ -152,6 +167,9 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--k", type=int, default=None, help="clauses to retrieve")
     a.add_argument("--doc", action="append", default=[], metavar="文号", help="answer only from this document (repeatable)")
     a.set_defaults(func=cmd_ask)
+    ch = sub.add_parser("chat", help="a conversation in the terminal: follow-ups, /reset, /json, /help, Ctrl-D to leave (builds the index if missing)")
+    ch.add_argument("--json", action="store_true", help="start printing each answer as the `ask --json` object (/json toggles)")
+    ch.set_defaults(func=cmd_chat)
     led = sub.add_parser("ledger", help="the task ledger (任务台账): targets, time nodes and projects of every task")
     led.add_argument("--unit", metavar="NAME", help="only the tasks naming this unit (full name or abbreviation)")
     led.add_argument("--doc", metavar="文号", help="only the tasks of this document")

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assistant.entities import chinese_number
+from assistant import prompts
+from assistant.entities import chinese_number, find_units
 from assistant.route import normalise
 from assistant.understand import Query, _numeral
 
@@ -25,9 +26,14 @@ if TYPE_CHECKING:
 History = Sequence[Any]  # earlier user questions (str) or OpenAI-style messages ({"role", "content"})
 
 NEW_SUBJECT = re.compile(r"换个(话题|问题)|另外问|另一个问题|new question|another question|change the subject", re.I)
-UNIT_PRONOUN = re.compile(r"该(部门|单位|局|委)|这(个|些)?(部门|单位)|那(个|些)?(部门|单位)|它们|他们|它|\b(it|they|them|this (department|bureau|unit))\b", re.I)
+UNIT_PRONOUN = re.compile(r"该(部门|单位|局|委)|这(个|些)?(部门|单位)|那(个|些)?(部门|单位)|他们俩|它们|他们|它|\b(it|they|them|this (department|bureau|unit))\b", re.I)
+AMONG_UNITS = re.compile(r"(他们|它们|这些部门|这些单位|上述部门|上述单位)(当中|之中|中|里)的?")
+WITHIN = re.compile(r"^(其中|这其中|在这些(条款|任务|条)?(里|中|当中)|这些(条款|任务|条)(里|中|当中))[，,]?|\b(among them|of these|among these)\b[,]?", re.I)
+DOC_DEIXIS = re.compile(r"(那个|这个|该|上述|那份|这份)(文件|方案|通知|计划|实施方案)|\b(that|this) (document|plan)\b", re.I)
+BOTH_CLAUSES = re.compile(r"(这|那|上面|上述|前面)(两|俩|2)(条|项|个任务|个)")
+ASKS = re.compile(r"哪|什么|谁|多少|几|吗|怎么|如何|\b(what|which|who|how)\b", re.I)
 CLAUSE_DEIXIS = re.compile(r"(这|那|该|上面|上述|前面|刚才)(一)?(那)?(条|项|款|个任务|项任务|条任务)|上一条|这里面|这里|里面|\bthis (clause|item|task)\b|\bthat (clause|item|task)\b", re.I)
-ORDINAL_PICK = re.compile(r"第([一二三四五六七八九十\d]+)个|\b(first|second|third|fourth|fifth) one\b", re.I)
+ORDINAL_PICK = re.compile(r"第([一二三四五六七八九十\d]+)个|(?<=其中)第([一二三四五六七八九十\d]+)(?:条|项)|\b(first|second|third|fourth|fifth) one\b", re.I)
 ELLIPSIS = re.compile(r"^(那|那么|还有|另外|and|what about|how about)?\s*(?P<x>.{1,30}?)\s*(呢|怎么样|如何|\?)?\s*[？?]?$", re.I)
 MORE = re.compile(r"^(还有|其他|其它|别的)(的|呢|吗|哪些)*[？?]?$|^(anything else|what else|more)\??$", re.I)
 CLAUSE_PATH = re.compile(r"[一二三四五六七八九十]+（([一二三四五六七八九十]+)）")
@@ -40,10 +46,12 @@ class HistoryError(ValueError):
 
 @dataclass(frozen=True)
 class Turn:
-    """One earlier exchange: the question as understood and the clauses its answer cited."""
+    """One earlier exchange: the question as understood (its standalone form), the clauses its answer
+    cited and the departments its answer named, in order."""
 
     query: Query
     cited: tuple[int, ...]
+    answer_units: tuple[str, ...] = ()
 
 
 def user_turns(history: History, max_turns: int, max_chars: int) -> list[tuple[str, str]]:
@@ -71,62 +79,127 @@ def user_turns(history: History, max_turns: int, max_chars: int) -> list[tuple[s
 
 def resolve_followup(knowledge: Knowledge, question: str, history: History | None, docs: tuple[str, ...] | None, settings: Settings) -> tuple[Query | None, str]:
     """The question as a standalone one in its conversation: (its Query, its text); (None, '') when
-    there is no history to resolve against."""
+    there is no history to resolve against. Earlier turns are resolved in order, each against the ones
+    before it, so that 那X呢？ after 那Y呢？ still knows what was asked."""
+    import dataclasses
+
     from assistant.chain import answer_question, understand_question
 
     turns = user_turns(list(history or ()), settings.history_turns, settings.history_chars)
     if not turns:
         return None, ""
     state: list[Turn] = []
-    for asked, said in turns:
-        query, _ = understand_question(knowledge, asked, docs)
-        if said:
-            cited = tuple(chinese_number(m) or 0 for m in CLAUSE_PATH.findall(said))
-        else:
-            cited = tuple(c.clause for c in answer_question(knowledge, asked, docs=docs).citations if c.clause is not None)
-        state.append(Turn(query, tuple(dict.fromkeys(c for c in cited if c))))
-    standalone = standalone_question(question, state, knowledge, docs)
-    query, _ = understand_question(knowledge, standalone, docs)
-    return query, standalone
+    for asked, _ in turns:
+        resolved = standalone_question(asked, state, knowledge, docs)
+        query = _within(understand_question(knowledge, resolved.text, docs)[0], resolved.within)
+        # The earlier answer is recomputed (deterministic, and cheap): the client's copy of it is data,
+        # never trusted for what it cited.
+        answer = answer_question(knowledge, resolved.text, docs=docs, query=query)
+        cited = tuple(dict.fromkeys(c.clause for c in answer.citations if c.clause is not None))
+        first = answer.text.split("\n", 1)[0]
+        named = tuple(dict.fromkeys(m.name for m in find_units(first, knowledge.units) if m.name))
+        state.append(Turn(query, cited, named))
+    resolved = standalone_question(question, state, knowledge, docs)
+    query = _within(understand_question(knowledge, resolved.text, docs)[0], resolved.within)
+    shown = resolved.text if not resolved.within else prompts.WITHIN.format(clauses="、".join(f"（{_numeral(n)}）" for n in resolved.within), question=resolved.text)
+    return dataclasses.replace(query, asked=question), shown
 
 
-def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, docs: tuple[str, ...] | None) -> str:
+@dataclass(frozen=True)
+class Resolved:
+    """A follow-up as a standalone question, and the clauses it is limited to (其中 / 这些条款里)."""
+
+    text: str
+    within: tuple[int, ...] = ()
+
+
+def _within(q: Query, within: tuple[int, ...]) -> Query:
+    import dataclasses
+
+    return dataclasses.replace(q, within=within) if within else q
+
+
+def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, docs: tuple[str, ...] | None) -> Resolved:
     """Rewrite a follow-up with the entities of the turns before it."""
     from assistant.chain import understand_question
 
     text, _ = normalise(question, knowledge.settings.max_question_chars)
     if not state or NEW_SUBJECT.search(text):
-        return NEW_SUBJECT.sub("", text).strip(" ，,。") or text
+        return Resolved(NEW_SUBJECT.sub("", text).strip(" ，,。") or text)
     alone, _ = understand_question(knowledge, text, docs)
     last = state[-1]
-    units = next((t.query.units for t in reversed(state) if t.query.units), ())
     if alone.intent == "out_of_scope" and alone.reason.startswith("about "):
-        return text  # another place: refused as it stands
+        return Resolved(text)  # another place: refused as it stands
     pick = ORDINAL_PICK.search(text)
     if pick and last.cited:
-        n = chinese_number(pick.group(1)) if pick.group(1) else ENGLISH_ORDINALS[pick.group(2).lower()]
+        n = chinese_number(pick.group(1) or pick.group(2) or "") if not pick.group(3) else ENGLISH_ORDINALS[pick.group(3).lower()]
         if n and n <= len(last.cited):
-            return text.replace(pick.group(0), f"第{_numeral(last.cited[n - 1])}条")
+            return Resolved(WITHIN.sub("", text).replace(pick.group(0), f"第{_numeral(last.cited[n - 1])}条"))
+    within = last.cited if WITHIN.search(text) and len(last.cited) > 1 else ()
+    text = WITHIN.sub("", text) if within else text
+    both = BOTH_CLAUSES.search(text)
+    if both:
+        recent = _recent_clauses(state, 2)
+        if len(recent) == 2:
+            return Resolved(text.replace(both.group(0), "和".join(f"第{_numeral(n)}条" for n in recent)))
+    doc_deixis = DOC_DEIXIS.search(text)
+    if doc_deixis:  # 那个文件: the document the last turn named carries over
+        from assistant.scope import mentioned_documents
+
+        named = mentioned_documents(last.query.text, knowledge.documents)
+        if named:
+            return Resolved(text.replace(doc_deixis.group(0), named[0].number, 1), within)
     if CLAUSE_DEIXIS.search(text) and last.cited:
-        return CLAUSE_DEIXIS.sub(f"第{_numeral(last.cited[0])}条", text, count=1)
-    if UNIT_PRONOUN.search(text) and (last.query.units or (units and not last.cited)):
-        return UNIT_PRONOUN.sub("和".join(last.query.units or units), text, count=1)
-    if UNIT_PRONOUN.search(text) and last.cited:  # "it" after a question about a task: the clause its answer cited
-        return UNIT_PRONOUN.sub(f"第{_numeral(last.cited[0])}条", text, count=1)
+        return Resolved(CLAUSE_DEIXIS.sub(f"第{_numeral(last.cited[0])}条", text, count=1), within)
+    among = AMONG_UNITS.search(text)
+    if among and alone.units:  # 他们当中的公安局…: the department is named; the phrase only points at it
+        return Resolved(text.replace(among.group(0), ""), within)
+    pronoun = UNIT_PRONOUN.search(text)
+    if pronoun:
+        units = _units_for(pronoun.group(0), last)
+        if units:
+            return Resolved(text.replace(pronoun.group(0), "和".join(units), 1), within)
+        if last.cited:  # "it" after a question about a task: the clause its answer cited
+            return Resolved(text.replace(pronoun.group(0), f"第{_numeral(last.cited[0])}条", 1), within)
     if MORE.match(text):
-        return last.query.text
+        return Resolved(last.query.text)
     ellipsis = ELLIPSIS.match(text)
-    if ellipsis and re.search(r"呢|what about|how about|^(那|and)", text, re.I) and len(ellipsis.group("x")) <= 20:
-        return _ask_again(last.query, ellipsis.group("x").strip(" ，,的"), alone)
-    if _stands_alone(alone):
-        return text
+    x = ellipsis.group("x").strip(" ，,的") if ellipsis else ""
+    if x and re.search(r"呢|what about|how about|^(那|还有|and)", text, re.I) and len(x) <= 20 and not ASKS.search(x):
+        return Resolved(_ask_again(last.query, x, alone), within)
+    if _stands_alone(alone, knowledge) or within:
+        return Resolved(text, within)
     subject = f"第{_numeral(last.cited[0])}条" if len(last.cited) == 1 and not last.query.units else _subject(last.query)
-    return f"{subject}{text}" if subject else text
+    return Resolved(f"{subject}{re.sub(r'^(那么|那)', '', text)}" if subject else text)
 
 
-def _stands_alone(q: Query) -> bool:
-    """A question that names its own subject (a department, a clause, a topic) needs no history."""
-    return bool(q.mentions or q.clauses or q.intent in ("count", "ranking", "unassigned", "metadata", "overview") or len(q.topic) >= 2)
+def _units_for(pronoun: str, turn: Turn) -> tuple[str, ...]:
+    """它 / it: the department the last turn was about, or the first its answer named; 他们 / they:
+    every department its answer named (or the question's)."""
+    plural = bool(re.search(r"们|俩|these|they|them", pronoun, re.I))
+    if turn.query.units:
+        return turn.query.units
+    if turn.answer_units:
+        return turn.answer_units if plural else turn.answer_units[:1]
+    return ()
+
+
+def _recent_clauses(state: list[Turn], n: int) -> tuple[int, ...]:
+    """The clauses of the last turns' answers, most recent last: the last answer's own when it cited
+    several, else one from each of the last turns."""
+    if len(state[-1].cited) >= n:
+        return state[-1].cited[:n]
+    picked = [t.cited[0] for t in state[-n:] if t.cited]
+    return tuple(dict.fromkeys(picked))
+
+
+def _stands_alone(q: Query, knowledge: Knowledge) -> bool:
+    """A question that names its own subject (a department, a clause, a specific topic) needs no history;
+    words the documents use everywhere (落实, 工作) name no subject."""
+    from assistant.route import content_words
+
+    specific = [w for w in content_words(q.topic) if len(w) > 1 and knowledge.bigram_idf.get(w[:2], knowledge.idf_cap) >= knowledge.idf_cap * 0.6]
+    return bool(q.mentions or q.clauses or q.intent in ("count", "ranking", "unassigned", "metadata", "overview") or specific)
 
 
 def _subject(q: Query) -> str:
@@ -159,7 +232,23 @@ def _ask_again(last: Query, x: str, alone: Query) -> str:
         return f"{x}负责哪些任务？"
     if alone.clauses and last.clauses:
         return last.text.replace(last.clauses[0].written, x, 1)
-    span = _topic_span(last)
+    span = _subject_run(last)
     if span and span in last.text:
         return last.text.replace(span, x, 1)
     return f"{x}{last.text}"
+
+
+def _subject_run(q: Query) -> str:
+    """The last question's subject: its first run of adjacent topic words (唐古拉山镇 in
+    唐古拉山镇的发展定位是什么, 随迁子女教育 in 谁负责随迁子女教育)."""
+    from assistant.route import content_words
+    from index.tokenize import segment
+
+    content = set(content_words(q.text))
+    run: list[str] = []
+    for word in segment(q.text):
+        if word in content:
+            run.append(word)
+        elif run:
+            break
+    return "".join(run) or _topic_span(q)

@@ -29,7 +29,7 @@ NOT_IN_NAMES = set("在到去来想的从回住这那本我你他全该个里城
 HOME_PLACES = ("格尔木", "青海", "本", "我", "全", "该", "各", "设区", "城", "省")
 # "哪几个" lists things; "多少" asks for a figure.
 # "几个" asks a figure after 有/是/共… or at the end ("有几个？"), not in "刚招了几个大学生".
-QUANTITY = re.compile(r"多少|(?:有|是|共|要|分别|到底|达到)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)[^，,。；\u4e00-\u9fff]*[？?]?$|什么时(候|间)|何时|哪(一)?年|截止|期限|how (much|many)|what percentage|when\b|deadline", re.I)
+QUANTITY = re.compile(r"多少|(?:有|是|共|要|分别|到底|达到)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)[^，,。；\u4e00-\u9fff]*[？?]?$|什么时(候|间)|何时|哪(一)?年|截止|期限|how (much|many)|what percentage|what (\w+ )?rate|when\b|deadline", re.I)
 MONEY = re.compile(r"钱|租金|房价|价格|票价|投资|投入|预算|经费|拨款|金额|资金|费用|工资|收入|标准|cost|price|rent|budget|funding", re.I)
 RATE = re.compile(r"率|比例|百分之|占比|增长目标|增速|percent", re.I)
 PEOPLE = re.compile(r"多少人|人口(有)?多少|人数|population", re.I)
@@ -155,6 +155,22 @@ def content_words(text: str) -> list[str]:
             continue
         out.append(w)
     return out
+
+
+def topic_runs(text: str) -> list[str]:
+    """The question's topic phrases: runs of adjacent content words (海绵城市、海绵化改造 → 海绵城市, 海绵化改造)."""
+    content = set(content_words(text))
+    runs: list[str] = []
+    current = ""
+    for word in segment(text):
+        if word.strip() in content:
+            current += word.strip()
+        elif current:
+            runs.append(current)
+            current = ""
+    if current:
+        runs.append(current)
+    return runs
 
 
 @cache

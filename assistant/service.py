@@ -63,7 +63,7 @@ class Assistant:
         """
         t0 = time.perf_counter()
         query, standalone = resolve_followup(self.knowledge, question, history, docs, self.settings) if history else (None, "")
-        key = (standalone or question, k, tuple(docs) if docs else None)
+        key = (standalone or question, k, tuple(docs) if docs else None, query.within if query is not None else ())
         with self._cache_lock:
             answer = self._cache.get(key)
             if answer is not None:

@@ -7,6 +7,7 @@ clauses it rests on (quotes verified like every other answer).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 
@@ -15,15 +16,15 @@ from assistant.cite import citation, quote, source, unit_label
 from assistant.lead import lead_line
 from assistant.knowledge import Knowledge
 from assistant.records import Answer, Citation
-from assistant.understand import Query
+from assistant.understand import SHARED, Query
 from index.records import Part
 
 MAX_LISTED_QUOTES = 2
 
 
-def doc_clauses(knowledge: Knowledge, docs: tuple[str, ...]) -> list[Part]:
-    """The numbered clauses of the documents in scope, in document order."""
-    return [p for p in knowledge.parts if p.kind == "clause" and (not docs or p.doc in docs)]
+def doc_clauses(knowledge: Knowledge, docs: tuple[str, ...], within: tuple[int, ...] = ()) -> list[Part]:
+    """The numbered clauses of the documents in scope (only those numbered ``within``, when given), in document order."""
+    return [p for p in knowledge.parts if p.kind == "clause" and (not docs or p.doc in docs) and (not within or p.number in within)]
 
 
 def _answer(q: Query, lines: list[str], citations: list[Citation] | tuple[Citation, ...]) -> Answer:
@@ -37,8 +38,14 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
     parts = [by_number[c.number] for c in q.clauses if c.number in by_number]
     if not parts:
         return None
+    if len(parts) > 1 and SHARED.search(q.text):  # 这两条共同的责任单位: the units every one of them names
+        common = [u for u in parts[0].unit_names if all(u in p.unit_names for p in parts[1:])]
+        paths = "、".join(p.path for p in parts)
+        line = prompts.CLAUSES_SHARED.format(paths=paths, units="、".join(unit_label(knowledge, u, q.language) for u in common)) if common else prompts.CLAUSES_SHARED_NONE.format(paths=paths)
+        return _answer(q, [line], [citation(knowledge, p) for p in parts])
     lines: list[str] = []
     citations = []
+    lead_spans: tuple[str, ...] = ()
     for part in parts:
         units = "、".join(unit_label(knowledge, u, q.language) for u in part.unit_names)
         if q.asks_who and not _asks_more_than_units(knowledge, q):
@@ -52,6 +59,7 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
             found = lead_line(knowledge, q, part, sentences) if len(parts) == 1 and _asks_more_than_units(knowledge, q) else None
             if found is not None:  # a question about something in the clause: the fragment that answers, first
                 lead, spans, quotes = found
+                lead_spans = spans
                 lines += [lead, prompts.CLAUSE_HEAD.format(source=source(knowledge, part), title=part.title) + "…".join(f"「{x}」" for x in quotes)]
                 sentences = []
                 extra: tuple[str, ...] = (*spans, *quotes)
@@ -64,7 +72,8 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
             citations.append(citation(knowledge, part, tuple(s.text for s in sentences) + tuple(x for x in extra if x in part.text)))
             continue
         citations.append(citation(knowledge, part, tuple(s.text for s in sentences)))
-    return _answer(q, lines, citations)
+    answer = _answer(q, lines, citations)
+    return dataclasses.replace(answer, lead=lines[0], lead_spans=lead_spans) if lead_spans else answer
 
 
 def _asks_more_than_units(knowledge: Knowledge, q: Query) -> bool:
@@ -159,7 +168,7 @@ def unassigned(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer 
 def shared(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer:
     """Clauses that name every one of the question's units."""
     units = q.units
-    parts = [p for p in doc_clauses(knowledge, docs) if all(u in p.unit_names for u in units)]
+    parts = [p for p in doc_clauses(knowledge, docs, q.within) if all(u in p.unit_names for u in units)]
     names = "、".join(unit_label(knowledge, u, q.language) for u in units)
     if not parts:
         return Answer(q.question, prompts.SHARED_NONE.format(units=names), (), True, "by_unit")
@@ -176,7 +185,7 @@ def by_unit(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer:
     lines: list[str] = []
     cited: dict[str, Part] = {}
     for unit in q.units:
-        parts = knowledge.parts_naming(unit, docs)
+        parts = [p for p in knowledge.parts_naming(unit, docs) if not q.within or p.number in q.within]
         label = unit_label(knowledge, unit, q.language)
         if not parts:
             lines.append(prompts.BY_UNIT_NONE.format(unit=label))
@@ -208,10 +217,16 @@ def topic_terms(knowledge: Knowledge, q: Query) -> list[str]:
     """What a topic listing matches: the topic as written, else its specific words (rarer than most)."""
     from assistant.route import content_words, expand_query
 
-    terms = [q.topic] if q.topic and q.language == "zh" else []
+    runs = [r for r in q.topics if len(r) >= 4 or _specific(knowledge, r)]  # 改造 alone matches half the plan
+    terms = runs or ([q.topic] if q.topic and q.language == "zh" else [])
     expansion = expand_query(q.text).partition(" \u2063")[2]
     terms += [w for w in expansion.split() if w]
     return [t for t in dict.fromkeys(terms) if t] or content_words(q.topic)
+
+
+def _specific(knowledge: Knowledge, word: str) -> bool:
+    """A word rarer in the documents than most (its first character pair's IDF)."""
+    return knowledge.bigram_idf.get(word[:2], knowledge.idf_cap) >= knowledge.idf_cap * 0.6
 
 
 def topic_listing(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | None:
@@ -260,7 +275,7 @@ def _term_sets(knowledge: Knowledge, q: Query) -> tuple[list[str], list[str]]:
 
     whole = topic_terms(knowledge, q)
     words = [w for w in content_words(q.topic) if w not in whole and len(w) > 1]
-    specific = [w for w in words if knowledge.bigram_idf.get(w[:2], knowledge.idf_cap) >= knowledge.idf_cap * 0.6]
+    specific = [w for w in words if _specific(knowledge, w)]
     return whole, specific
 
 

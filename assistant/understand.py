@@ -21,6 +21,7 @@ from assistant.route import (
     content_words,
     document_attribute,
     document_attribute_span,
+    topic_runs,
     expand_query,
     foreign_place,
     quantity_kind,
@@ -38,6 +39,7 @@ Language = Literal["zh", "en"]
 SECTION_SHARE = 0.6  # share of a section heading's character pairs a question must contain to name it
 DOCUMENT_WORDS = frozenset({"方案", "计划", "行动计划", "文件", "通知", "分工方案", "这个", "本", "格尔木", "格尔木市", "plan", "document"})
 SUBQUESTION = re.compile(r"[？?；;]")
+SEPARATELY = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:和|与|及|、)([\u4e00-\u9fff]{2,8}?)(的?(?:分别|各自))")
 # The question's form: how it asks, whatever it asks about.
 ASK_WHO = re.compile(
     r"谁|哪(一|几)?(个|些|家)?(部门|单位|机构)|哪(几)?家|牵头|归口|主管|"
@@ -77,6 +79,7 @@ class Query:
     sections: tuple[str, ...] = ()
     docs: tuple[str, ...] = ()
     topic: str = ""
+    topics: tuple[str, ...] = ()  # the topic's phrases, as written (海绵城市、海绵化改造 → two)
     quantity: str = ""
     attribute: str = ""  # metadata: issuer / date / number / meeting / target_year / parents / title
     target: Literal["units", "clauses", ""] = ""  # what a count or ranking is over
@@ -84,6 +87,7 @@ class Query:
     overview: Literal["section", "basis", "whole", ""] = ""
     reason: str = ""
     parts: tuple[str, ...] = ()  # the sub-questions of a question that asks several things
+    within: tuple[int, ...] = ()  # clauses a follow-up is limited to (其中 / 这些条款里)
 
     @property
     def question(self) -> str:
@@ -113,7 +117,7 @@ class Query:
             out["units"] = [{"written": m.written, "name": m.name or None, "how": m.how, **({"suggestions": list(m.suggestions)} if m.suggestions else {})} for m in self.mentions]
         if self.clauses:
             out["clauses"] = [{"written": c.written, "clause": c.number} for c in self.clauses]
-        for key in ("docs", "sections"):
+        for key in ("docs", "sections", "within"):
             if getattr(self, key):
                 out[key] = list(getattr(self, key))
         for key in ("topic", "attribute", "target", "quantity", "reason"):
@@ -171,6 +175,9 @@ def understand(asked: str, text: str, ctx: Context, docs: tuple[str, ...] = ()) 
     clauses = tuple(find_clause_refs(text, max(ctx.clause_titles, default=0), ctx.clause_titles))
     sections = tuple(find_section_refs(text, tuple(ctx.section_titles))) or tuple(p for p, t in ctx.section_titles.items() if title_named(t, text, SECTION_SHARE))
     pieces = tuple(p.strip() for p in SUBQUESTION.split(text) if len(p.strip()) >= 4)
+    each = SEPARATELY.search(text)
+    if each and len(pieces) < 2:  # 郭勒木德镇和乌图美仁乡分别…: one question for each
+        pieces = tuple(text.replace(each.group(0), f"{name}{each.group(3)}", 1) for name in (each.group(1), each.group(2)))
     q = Query(asked, text, search_text, language, "fact", mentions, clauses, sections, docs, quantity=quantity_kind(text), parts=pieces if len(pieces) > 1 else ())
     q = _with_topic(q, ctx)
     attribute = unsupported_attribute(text, ctx.vocabulary)
@@ -196,7 +203,9 @@ def _with_topic(q: Query, ctx: Context) -> Query:
         rest = rest[: m.start] + " " + rest[m.end :]
     for c in q.clauses:
         rest = rest.replace(c.written, " ")
-    return _replace(q, topic="".join(content_words(rest)) if q.language == "zh" else " ".join(content_words(rest)))
+    if q.language != "zh":
+        return _replace(q, topic=" ".join(content_words(rest)))
+    return _replace(q, topic="".join(content_words(rest)), topics=tuple(topic_runs(rest)))
 
 
 def _asked_noun(text: str) -> Literal["units", "clauses", ""]:

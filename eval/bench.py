@@ -22,16 +22,18 @@ from eval.score import percentile
 
 
 def _planqa(data_dir: Path, *args: str, corpus: Path | None = None) -> tuple[float, float]:
-    """Run the planqa CLI in a child process; seconds taken and the child's peak RSS (MB).
-
-    The peak is the largest of any child so far (RUSAGE_CHILDREN): read it for the first, biggest run."""
+    """Run the planqa CLI in a child process; seconds taken and that child's own peak RSS (MB)."""
     env = {**os.environ, "PLANQA_DATA_DIR": str(data_dir), **({"PLANQA_CORPUS_DIR": str(corpus)} if corpus else {})}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env, check=True, capture_output=True)
-    seconds = time.perf_counter() - t0
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    return seconds, peak
+    with tempfile.TemporaryFile() as errors:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", *args], env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's rusage, not the largest of all children so far
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            errors.seek(0)
+            raise subprocess.CalledProcessError(proc.returncode, proc.args, stderr=errors.read())
+    return seconds, usage.ru_maxrss / 1024
 
 
 def _free_port() -> int:

@@ -8,6 +8,7 @@ and let Markdown reinterpret what follows.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 
 from assistant.records import Answer, Citation
@@ -99,6 +100,20 @@ def split_notice(text: str, notice: str) -> tuple[str, str]:
     return "", text
 
 
+# The compact source a lead line ends with (prompts.LEAD_SOURCE, LEAD_EN, RESPONSIBLE_LEAD_EN).
+LEAD_SOURCE = re.compile(r"(?:（[^（）\s]+ \S+）|\(Source: [^()]+\)|Source: \S+ \S+)$")
+
+
+def lead_html(lead: str) -> str:
+    """The lead line in bold; its compact source after it in a lighter style, broken only between
+    文号 and clause path, so that a phone does not split 五（十八） across lines."""
+    found = LEAD_SOURCE.search(lead)
+    if found is None:
+        return f'<strong class="pq-lead">{esc(lead)}</strong>'
+    words = " ".join(f'<span class="pq-nobr">{esc(w)}</span>' for w in found.group(0).split(" "))
+    return f'<strong class="pq-lead">{esc(lead[: found.start()])}<span class="pq-lead-source">{words}</span></strong>'
+
+
 UNDERSTOOD_LABEL = "理解为："
 
 
@@ -133,7 +148,12 @@ def answer_html(
     if answer.refused:
         parts.append(f'<div class="pq-refusal-label">{REFUSAL_LABEL}</div>')
     cursor = "" if final else CURSOR
-    parts.append(f'<div class="pq-text">{text_block(body)}{cursor}</div>')
+    lead_text = answer.lead if final and answer.lead and body.startswith(answer.lead) else ""
+    if lead_text:  # the line that answers, first and in bold; the evidence below it
+        rest = body[len(lead_text) :].lstrip("\n")
+        parts.append(f'<div class="pq-text">{lead_html(lead_text)}{"<br>" + text_block(rest) if rest else ""}</div>')
+    else:
+        parts.append(f'<div class="pq-text">{text_block(body)}{cursor}</div>')
     understood = understood_line(answer)
     if final and understood:
         parts.append(f'<div class="pq-understood">{UNDERSTOOD_LABEL}{html.escape(understood)}</div>')

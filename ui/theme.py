@@ -11,6 +11,10 @@ CSS = """
 .pq-answer { line-height: 1.7; }
 .pq-text { white-space: normal; }
 .pq-cursor { opacity: .6; }
+.pq-lead { font-weight: 700; }
+.pq-lead-source { font-weight: 400; font-size: .88em; color: #5f6b7a; }
+.pq-nobr { white-space: nowrap; }
+.pq-understood { margin-top: 6px; font-size: .9em; color: #5f6b7a; }
 .pq-notice { color: #4e3b00; background: #fff8e1; border-left: 4px solid #f0a800; padding: 6px 10px; margin-bottom: 8px; border-radius: 4px; }
 .pq-refused { color: #3b0a0a; border-left: 4px solid #c62828; background: #fdecea; padding: 8px 12px; border-radius: 6px; }
 .pq-refusal-label { display: inline-block; font-weight: 700; color: #fff; background: #c62828; border-radius: 4px; padding: 0 8px; margin-bottom: 6px; font-size: .85em; }
@@ -42,6 +46,10 @@ CSS = """
 .pq-outline-clause > summary, .pq-outline-other > summary { cursor: pointer; }
 .pq-outline-text { margin: 4px 0 8px 0; color: #333; line-height: 1.7; }
 .pq-tags-line { margin-top: 4px; }
+/* Phones: answers take the chat's whole width (Gradio keeps 20 px gutters and 60 px of air beside a bubble). */
+@media (max-width: 640px) {
+  #pq-chat .message-row.bot-row { margin-left: 4px; margin-right: 4px; max-width: calc(100% - 8px); }
+}
 """
 
 

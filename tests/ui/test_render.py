@@ -9,7 +9,7 @@ from assistant import prompts
 from assistant.records import Answer, Citation
 from index.records import DocumentMeta, Part, UnitRef
 from ui.outline import document_status, documents_html, outline_html
-from ui.render import answer_html, highlight, plain_text, question_html, source_card, split_notice, stream_points
+from ui.render import answer_html, highlight, lead_html, plain_text, question_html, source_card, split_notice, stream_points
 
 ATTACK = "<img src=x onerror=alert(1)>"
 
@@ -133,6 +133,27 @@ def test_answer_html_while_streaming_shows_a_prefix_and_no_sources() -> None:
     assert "pq-source" not in html
     assert ANSWER.text[:10] in html
     assert ANSWER.text[10:20] not in html
+
+
+def test_lead_is_the_first_text_of_the_answer_in_bold_with_its_source_kept_whole() -> None:
+    lead = "责任单位：市委机构编制委员会办公室、市教育局。（格政办发〔2025〕25号 三（七））"
+    answer = dataclasses.replace(ANSWER, text=f"{lead}\n原文：「{QUOTE}」", lead=lead)
+    html = answer_html(answer)
+    assert html.startswith('<div class="pq-answer pq-complete"><div class="pq-text"><strong class="pq-lead">责任单位：')
+    assert '<span class="pq-lead-source"><span class="pq-nobr">（格政办发〔2025〕25号</span> <span class="pq-nobr">三（七））</span></span></strong><br>原文：' in html
+
+
+def test_lead_without_a_compact_source_and_lead_markup_are_escaped() -> None:
+    assert lead_html(ATTACK) == '<strong class="pq-lead">&lt;img src=x onerror=alert(1)&gt;</strong>'
+    english = lead_html("Responsible units: 市教育局 (Education Bureau). Source: 格政办发〔2025〕25号 三（七）")
+    assert english.endswith('<span class="pq-lead-source"><span class="pq-nobr">Source:</span> <span class="pq-nobr">格政办发〔2025〕25号</span> <span class="pq-nobr">三（七）</span></span></strong>')
+    assert [tag for tag, _ in elements(lead_html(f"{ATTACK}。（<b>文号</b> 三（七））"))] == ["strong", "span", "span", "span"]
+
+
+def test_understood_line_follows_the_answer_for_a_resolved_follow_up() -> None:
+    html = answer_html(dataclasses.replace(ANSWER, standalone="谁负责公租房？"))
+    assert '<div class="pq-understood">理解为：谁负责公租房？</div>' in html
+    assert html.index("pq-understood") < html.index("pq-sources")
 
 
 def test_refusal_is_styled_as_a_refusal() -> None:
