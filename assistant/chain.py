@@ -20,7 +20,7 @@ from assistant.llm import answer_with_llm
 from assistant.records import Answer, Citation, Hit
 from assistant.retrieve import search
 from assistant.route import expand_query, normalise, quantity_kind
-from assistant.scope import missing_document_asked, primary_documents, scoped_documents
+from assistant.scope import known_places, missing_document_asked, primary_documents, scoped_documents, strip_places
 from assistant.understand import Query, context_for, understand
 from assistant.verify import verify
 
@@ -39,12 +39,18 @@ class Models:
 
 
 def understand_question(knowledge: Knowledge, question: str, docs: tuple[str, ...] | None = None) -> tuple[Query, bool]:
-    """The question model for one question (and whether the question was cut to the length limit)."""
+    """The question model for one question (and whether the question was cut to the length limit).
+
+    When the question's own words chose the documents (a place, a level, a 文号), the place names
+    leave the search text: every passage of a city's plan is about that city."""
     text, cut = normalise(question or "", knowledge.settings.max_question_chars)
     scope = tuple(docs) if docs else scoped_documents(text, knowledge.documents, knowledge.indexed_docs)
     home = (scope or primary_documents(knowledge.documents, knowledge.indexed_docs) or knowledge.indexed_docs or (None,))[0]
-    ctx = context_for(knowledge.units, knowledge.parts, home, knowledge.vocabulary)
-    return understand(question or "", text, ctx, scope), cut
+    ctx = context_for(knowledge.units, knowledge.parts, home, knowledge.vocabulary, known_places(knowledge.documents))
+    query = understand(question or "", text, ctx, scope)
+    if scope and not docs:
+        query = dataclasses.replace(query, search_text=strip_places(query.search_text, knowledge.documents))
+    return query, cut
 
 
 def answer_question(
@@ -99,15 +105,23 @@ def _unavailable(knowledge: Knowledge, docs: tuple[str, ...]) -> str | None:
 def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
     if q.intent == "out_of_scope":
         return structured.unknown_unit(q) if q.unknown_units and q.reason.endswith("responsible unit in the indexed documents") else refusal(q)
-    missing = missing_document_asked(q.text, knowledge.documents) if q.attribute != "parents" else None
-    if missing is not None and missing.number not in knowledge.indexed_docs:
+    missing = missing_document_asked(q.text, knowledge.documents, knowledge.indexed_docs) if q.attribute != "parents" else None
+    if missing is not None and missing.blocks:
         return refusal(q, prompts.REFUSAL_PARENT_MISSING.format(title=missing.title, number=missing.number))
+    if missing is not None and q.docs != missing.instead:  # another indexed document of that level answers; the missing one is named
+        answer = _answer(knowledge, dataclasses.replace(q, docs=missing.instead), k, models)
+        if answer.refused:
+            return answer
+        note = prompts.MISSING_MENTIONED.format(title=missing.title, number=missing.number)
+        return dataclasses.replace(answer, text=f"{answer.text}\n{note}")
     if q.intent in LEDGER_INTENTS:
         ledger = ledger_answer(knowledge, q.text, q.units, q.docs)
         if ledger is not None:
             return ledger
     if q.intent in FROM_RECORDS:
-        answer = compose(knowledge, q, [])
+        # Unscoped record questions read the primary documents (the plans people act on), not all.
+        scoped = q if q.docs else dataclasses.replace(q, docs=primary_documents(knowledge.documents, knowledge.indexed_docs))
+        answer = compose(knowledge, scoped, [])
         if not answer.refused or q.intent in ("by_unit", "shared"):
             return answer
     if q.intent == "topic":

@@ -25,12 +25,12 @@ FIGURE_BONUS = 1.0
 MODAL_BONUS = 0.3
 LIST_BONUS = 0.05  # per enumerated item (、), for questions that ask which / what
 MAX_LIST_BONUS = 0.2
-YES_NO = re.compile(r"[吗么][？?]?$|是否|会不会|要不要|能不能|可不可以|\b(can|may|must|do|does|is|are|will)\b.*\?$", re.I)
+YES_NO = re.compile(r"[吗么][？?]?$|是否|是不是|会不会|要不要|能不能|可不可以|\b(can|may|must|do|does|is|are|will)\b.*\?$", re.I)
 ASKS_CONTENT = re.compile(r"哪些|哪几|什么|哪个|哪种|如何|怎么|怎样|which|what|how", re.I)
 # What a rule allows or requires: the words eligibility answers turn on.
 MODAL = re.compile(r"不得|可以|可|允许|应当|须|需|纳入|享有|享受|放开|取消|按规定|符合条件|同等")
 WINDOW = 1  # fragments of context before the lead in the evidence quote (what the lead answers about)
-MAX_WINDOW = 72
+MAX_CONTEXT = 48  # characters of that context
 MAX_EVIDENCE = 60  # characters of quoted evidence after the lead
 
 
@@ -160,24 +160,28 @@ def evidence_window(sentence: Sentence, span: Span) -> tuple[str, bool, bool]:
     if not inside:
         return sentence.text, False, False
     i, j = max(0, inside[0] - WINDOW), inside[-1]
-    while i < inside[0] and pieces[j].end - pieces[i].start > MAX_WINDOW:
+    while i < inside[0] and pieces[inside[0]].start - pieces[i].start > MAX_CONTEXT:
         i += 1
     text = sentence.text[pieces[i].start - sentence.start : pieces[j].end - sentence.start]
     return text, i > 0, j < len(pieces) - 1
 
 
-def supporting_quotes(knowledge: Knowledge, q: Query, sentences: list[Sentence], leads: list[str]) -> list[str]:
-    """At most two supporting sentences, each cut to the fragments that matter (those that share the
-    question's words, hold the asked figure or the answer slot); what is cut becomes …. A quote that
-    only repeats the lead is left out."""
+def supporting_quotes(knowledge: Knowledge, q: Query, leads: list[Lead], others: list[Sentence]) -> list[str]:
+    """The evidence under a lead: the lead in its sentence (with the fragment before it), then another
+    sentence cut to the fragments that matter (those that share the question's words, hold the asked
+    figure or the answer slot); what is cut becomes …. Nothing that only repeats the lead."""
+    texts = [lead.text for lead in leads]
+    quotes: list[str] = []
+    for lead in leads:
+        window = evidence_window(lead.sentence, Span("", lead.spans[0].start, lead.spans[-1].end))[0]
+        if trimmed(window) not in texts and window not in quotes:
+            quotes.append(window)
     weights = topic_bigrams(knowledge, q.search_text)
     slots = slot_words(q.text)
-    quotes: list[str] = []
-    used: list[Sentence] = []
-    for sentence in sentences:
-        if sentence in used or len(used) >= 2:
+    used = {lead.sentence for lead in leads}
+    for sentence in others:
+        if sentence in used:
             continue
-        used.append(sentence)
         pieces = fragments(sentence)
         keep = [p for p in pieces if lexical_coverage(weights, p.text) > 0 or (q.quantity and has_figure(p.text, q.quantity)) or any(w in p.text for w in slots)]
         runs: list[list[Span]] = []
@@ -188,8 +192,9 @@ def supporting_quotes(knowledge: Knowledge, q: Query, sentences: list[Sentence],
                 runs.append([p])
         for run in runs:
             text = sentence.text[run[0].start - sentence.start : run[-1].end - sentence.start]
-            if trimmed(text) not in leads and sum(len(x) for x in quotes) + len(text) <= MAX_EVIDENCE:
+            if trimmed(text) not in texts and sum(len(x) for x in quotes) + len(text) <= MAX_EVIDENCE:
                 quotes.append(text)
+        break  # one more sentence at most
     return quotes
 
 
@@ -220,6 +225,6 @@ def lead_line(knowledge: Knowledge, q: Query, part: Part, sentences: list[Senten
     if not leads:
         return None
     texts = [lead.text for lead in leads]
-    quotes = supporting_quotes(knowledge, q, [lead.sentence for lead in leads] + body[:2], texts)
+    quotes = supporting_quotes(knowledge, q, leads, body[:2])
     spans = tuple(trimmed(s.text) for lead in leads for s in lead.spans)
     return prompts.LEAD.format(lead="；".join(texts), source=compact_source(part)), spans, quotes

@@ -8,6 +8,7 @@ REFUSAL_PARENT_MISSING = (
     "《{title}》（{number}）已列入文件清单，但尚未收录其正文，无法回答其中的具体内容。"
     "可用 `planqa corpus add 文件路径 --number {number}` 添加该文件。"
 )
+MISSING_MENTIONED = "（《{title}》（{number}）已列入文件清单但尚未收录正文，以上依据已收录的同级文件。）"
 REFUSAL_UNKNOWN_DOC = "文件清单中没有 {number}。`planqa corpus list` 列出已收录的文件。"
 LINEAGE_HEAD = "{source}「{title}」的上级依据："
 LINEAGE_ITEM = "· 《{doc_title}》（{doc}）{path}「{title}」：{quote}"

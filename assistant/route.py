@@ -26,7 +26,7 @@ TASK_REQUEST = re.compile(
 )
 PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(市|州|县|省|自治区)(?=的|新型|城镇化|贯彻|城市|$|里|有|对|在|呢|[？?，,。])")
 NOT_IN_NAMES = set("在到去来想的从回住这那本我你他全该个里城")
-HOME_PLACES = ("格尔木", "青海", "本", "我", "全", "该", "各", "设区", "城", "省")
+GENERIC_PLACES = ("本", "我", "全", "该", "各", "设区", "城", "省")  # 本市, 全省, 各县… name no place
 # "哪几个" lists things; "多少" asks for a figure.
 # "几个" asks a figure after 有/是/共… or at the end ("有几个？"), not in "刚招了几个大学生".
 QUANTITY = re.compile(r"多少|(?:有|是|共|要|分别|到底|达到)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)[^，,。；\u4e00-\u9fff]*[？?]?$|什么时(候|间)|何时|哪(一)?年|截止|期限|how (much|many)|what percentage|what (\w+ )?rate|when\b|deadline", re.I)
@@ -124,20 +124,18 @@ def has_figure(text: str, kind: str) -> bool:
     return bool(ANY_NUMBER.search(text)) if kind == "number" else True
 
 
-def foreign_place(question: str, vocabulary: str) -> str:
-    """A city, prefecture, county or province the question is about that the documents never name."""
+def foreign_place(question: str, vocabulary: str, known: tuple[str, ...] = ()) -> str:
+    """A city, prefecture, county or province the question is about that the corpus does not know:
+    neither a place of its documents (the manifest's) nor a name its text uses."""
     for m in PLACE.finditer(question):
         stem = m.group(1).lstrip("".join(NOT_IN_NAMES))  # 那西宁市 → 西宁市
         name = stem + m.group(2)
-        if len(stem) < 2:
+        if len(stem) < 2 or any(ch in NOT_IN_NAMES for ch in stem) or stem.startswith(GENERIC_PLACES):
             continue
-        if any(stem.startswith(h) or stem.endswith(h) for h in HOME_PLACES) or any(ch in NOT_IN_NAMES for ch in stem):
+        if any(name.startswith(k) or k.startswith(stem) for k in known) or name in vocabulary:
             continue
-        if name not in vocabulary:
-            return name
+        return name
     return ""
-
-
 
 
 @cache

@@ -75,6 +75,8 @@ class Assistant:
                     self._cache[key] = answer
                     while len(self._cache) > self.settings.answer_cache:
                         self._cache.popitem(last=False)
+        if standalone:  # a follow-up: the answer record keeps what was typed; `standalone` says how it was read
+            answer = dataclasses.replace(answer, question=normalise(question, self.settings.max_question_chars)[0])
         return dataclasses.replace(answer, latency_ms=(time.perf_counter() - t0) * 1000, standalone=standalone if standalone != question else "")
 
     def ask_stream(self, question: str, k: int | None = None, docs: tuple[str, ...] | None = None, history: History | None = None) -> Iterator[str | Answer]:

@@ -140,9 +140,10 @@ class Context:
     clause_titles: dict[int, str]
     section_titles: dict[str, str]
     vocabulary: str
+    places: tuple[str, ...] = ()  # every place the manifest knows (its documents' cities, provinces…)
 
 
-def context_for(units: UnitTable, parts: list[Part], doc: str | None, vocabulary: str) -> Context:
+def context_for(units: UnitTable, parts: list[Part], doc: str | None, vocabulary: str, places: tuple[str, ...] = ()) -> Context:
     """The context of one document's clauses (the primary one when clause numbers are resolved)."""
     mine = [p for p in parts if doc is None or p.doc == doc]
     return Context(
@@ -150,6 +151,7 @@ def context_for(units: UnitTable, parts: list[Part], doc: str | None, vocabulary
         {p.number: p.title for p in mine if p.kind == "clause" and p.number is not None},
         {p.path: p.title for p in mine if p.kind == "section"},
         vocabulary,
+        places,
     )
 
 
@@ -168,7 +170,7 @@ def understand(asked: str, text: str, ctx: Context, docs: tuple[str, ...] = ()) 
         return _refuse(base, "injection")
     if TASK_REQUEST.search(text):
         return _refuse(base, "not a question about the documents")
-    place = foreign_place(text, ctx.vocabulary)
+    place = foreign_place(text, ctx.vocabulary, ctx.places)
     if place:
         return _refuse(base, f"about {place}, which the documents do not cover")
     mentions = tuple(m for m in find_units(text, ctx.units) if m.name or m.written not in ctx.vocabulary)

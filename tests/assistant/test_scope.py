@@ -257,7 +257,6 @@ def test_unscoped_questions_answer_from_the_primary_plan(scratch):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="until assistant/chain.py answers from MissingDocument.instead instead of refusing (issue 12)", strict=False)
 def test_provincial_question_answers_from_the_indexed_provincial_document(scratch):
     assistant, _ = scratch
     answer = assistant.ask("省级文件对随迁子女在公办学校就读的比例有什么要求？")

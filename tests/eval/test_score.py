@@ -99,3 +99,39 @@ def test_shipped_question_sets_are_valid(name, plan):
             assert tuple(q.gold_units) == units[q.gold_clauses[0]], q.id
         if q.type == "by_unit":
             assert q.gold_clauses and all(1 <= c <= 29 for c in q.gold_clauses), q.id
+
+
+def test_topic_needs_every_gold_clause_and_60_percent_precision():
+    question = q(type="topic", gold_clauses=(1, 5, 24))
+    assert judge(question, result("", (1, 5, 24))).passed
+    assert judge(question, result("", (1, 5, 24, 9, 19))).passed  # 3/5 = 60%
+    assert not judge(question, result("", (1, 5, 24, 9, 19, 2))).passed
+    assert not judge(question, result("", (1, 5))).passed
+
+
+def test_optional_fields_and_history_load(tmp_path):
+    path = tmp_path / "set.jsonl"
+    path.write_text(
+        json.dumps({"id": "c1", "type": "topic", "question": "那公租房呢？", "gold_clauses": [8], "answerable": True, "history": ["谁负责随迁子女教育？"]}, ensure_ascii=False)
+        + "\n",
+        "utf-8",
+    )
+    (question,) = load_dataset(path)
+    assert question.gold_units == () and question.answer_contains == () and question.history == ("谁负责随迁子女教育？",)
+    path.write_text(json.dumps({"id": "c2", "type": "fact", "question": "?", "gold_clauses": [], "answerable": True, "history": "no"}) + "\n", "utf-8")
+    with pytest.raises(DatasetError, match="history"):
+        load_dataset(path)
+
+
+def test_first_line_figure_counts_only_a_short_first_line_holding_every_fragment():
+    from eval.score import Summary, first_line_holds
+
+    assert first_line_holds("老旧管网更新率达50%以上。（格政办发〔2025〕25号 五（十八））\n依据…", ["50%"])
+    assert not first_line_holds("依据…\n老旧管网更新率达50%以上。", ["50%"])
+    assert not first_line_holds("50%" + "长" * 120, ["50%"])
+    summary = Summary("planqa")
+    fact = q(type="fact", answer_contains=("50%",))
+    summary.add(fact, judge(fact, result("达50%以上。\n依据", (18,))), result("达50%以上。\n依据", (18,)), None, 5)
+    summary.add(fact, judge(fact, result("依据\n达50%以上。", (18,))), result("依据\n达50%以上。", (18,)), None, 5)
+    figures = summary.figures()
+    assert figures["lead_first_line"] == 0.5 and figures["median_fact_answer_chars"] == 10

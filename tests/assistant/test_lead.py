@@ -1,0 +1,70 @@
+"""assistant/lead.py: answers that answer first — a verbatim lead from the plan, then short evidence."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from assistant.lead import fragments, slot_words, trimmed
+from assistant.records import Answer, Citation
+from assistant.verify import verify
+from index.records import Sentence
+
+pytestmark = pytest.mark.slow
+
+
+def test_fragments_split_between_punctuation_with_offsets():
+    sentence = Sentence("通过海绵化透水铺装，老旧管网更新率达50%以上。", 100, 124)
+    pieces = fragments(sentence)
+    assert [p.text for p in pieces] == ["通过海绵化透水铺装，", "老旧管网更新率达50%以上。"]
+    assert all(sentence.text[p.start - 100 : p.end - 100] == p.text for p in pieces)
+    assert trimmed(pieces[1].text) == "老旧管网更新率达50%以上"
+
+
+def test_slot_words_are_the_verb_and_the_asked_noun():
+    assert slot_words("人口布局上坚持什么原则？") == ["坚持", "原则"]
+    assert slot_words("智慧城市要打造哪些平台？") == ["打造", "平台"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("老旧管网更新率要达到多少？", "老旧管网更新率达50%以上"),
+        ("谁负责随迁子女教育？", "市委机构编制委员会办公室、市教育局"),
+        ("我持暂住证，能参加城乡居民医保吗？", "同等享受政府补助"),
+        ("各责任单位每年什么时候之前要做年度总结？", "每年12月底前"),
+        ("哪个部门承担的任务最多？", "市发展和改革委员会"),
+    ],
+)
+def test_the_first_line_answers(assistant, question, expected):
+    answer = assistant.ask(question)
+    first = answer.text.split("\n", 1)[0]
+    assert expected in first and len(first) <= 100
+    assert answer.to_json()["lead"] == first
+
+
+def test_every_lead_span_is_verbatim_in_the_cited_clause(assistant):
+    for question in ("老旧管网更新率要达到多少？", "我没有本地户口能不能申请公租房？", "进城落户要退出宅基地吗？", "第二十九条要求各责任单位在什么时间之前做年度总结？"):
+        answer = assistant.ask(question)
+        assert answer.lead_spans and all(any(s in c.text for c in answer.citations) for s in answer.lead_spans)
+
+
+def test_a_lead_the_cited_text_does_not_contain_is_dropped():
+    cited = Citation("测试〔2026〕1号", 1, "一（一）", "测试", ("甲乙丙。",), text="（一）测试。甲乙丙。")
+    answer = Answer("问", "丁戊己。（测试〔2026〕1号 一（一））\n依据「甲乙丙。」", (cited,), False, "fact", lead="丁戊己。（测试〔2026〕1号 一（一））", lead_spans=("丁戊己",))
+    checked = verify(answer)
+    assert not checked.lead and checked.text == "依据「甲乙丙。」"
+    kept = verify(dataclasses.replace(answer, text="甲乙丙。（…）\n依据「甲乙丙。」", lead="甲乙丙。（…）", lead_spans=("甲乙丙",)))
+    assert kept.lead == "甲乙丙。（…）"
+
+
+def test_english_questions_get_english_framing(assistant):
+    answer = assistant.ask("Who is responsible for migrant children's education?")
+    assert answer.text.startswith("Responsible units: 市委机构编制委员会办公室 (Office of the Commission for Public Sector Reform), 市教育局 (Education Bureau).")
+    assert "Source: " in answer.text.split("\n", 1)[0]
+
+
+def test_answers_are_short(assistant):
+    answer = assistant.ask("老旧管网更新率要达到多少？")
+    assert len(answer.text) <= 120 and "《格尔木市贯彻落实新型城镇化五年行动计划分工方案》" in answer.text
