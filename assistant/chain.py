@@ -87,7 +87,9 @@ def answer_question(
     if knowledge.settings.llm_base_url and not answer.refused:
         answer = answer_with_llm(knowledge, answer, on_text, models.chat)
     if cut:
-        answer = dataclasses.replace(answer, text=prompts.TRUNCATED.format(limit=knowledge.settings.max_question_chars) + "\n" + answer.text)
+        answer = dataclasses.replace(
+            answer, text=prompts.TRUNCATED.format(limit=knowledge.settings.max_question_chars) + "\n" + answer.text
+        )
     return verify(dataclasses.replace(answer, query=query))
 
 
@@ -104,7 +106,9 @@ def _unavailable(knowledge: Knowledge, docs: tuple[str, ...]) -> str | None:
 
 def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
     if q.intent == "out_of_scope":
-        return structured.unknown_unit(q) if q.unknown_units and q.reason.endswith("responsible unit in the indexed documents") else refusal(q)
+        return (
+            structured.unknown_unit(q) if q.unknown_units and q.reason.endswith("responsible unit in the indexed documents") else refusal(q)
+        )
     missing = missing_document_asked(q.text, knowledge.documents, knowledge.indexed_docs) if q.attribute != "parents" else None
     if missing is not None and missing.blocks:
         return refusal(q, prompts.REFUSAL_PARENT_MISSING.format(title=missing.title, number=missing.number))
@@ -157,7 +161,10 @@ def _quoted_parts(knowledge: Knowledge, q: Query, hits: list[Hit]) -> list[Hit]:
         return found
     docs = q.docs or None
     parts = [p for p in knowledge.parts if (not docs or p.doc in docs) and any(ph in p.text for ph in phrases)]
-    return [Hit(p, 0.0, i, ("quoted",), tuple(s for s in p.sentences if any(ph in s.text for ph in phrases))) for i, p in enumerate(parts[:MAX_QUOTED], 1)]
+    return [
+        Hit(p, 0.0, i, ("quoted",), tuple(s for s in p.sentences if any(ph in s.text for ph in phrases)))
+        for i, p in enumerate(parts[:MAX_QUOTED], 1)
+    ]
 
 
 MAX_QUOTED = 3  # parts a quoted phrase may bring in

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from assistant import prompts, structured
 from assistant.cite import citation, quote, source, unit_label
 from assistant.entities import title_named
@@ -65,7 +63,9 @@ def responsibility(knowledge: Knowledge, routed: Query, hits: list[Hit]) -> Answ
     lead = (prompts.RESPONSIBLE_LEAD_EN if english else prompts.RESPONSIBLE_LEAD).format(units=units, source=compact_source(part))
     found = lead_span(knowledge, routed, sentences, part.title)
     window = evidence_window(found.sentence, Span("", found.spans[0].start, found.spans[-1].end))[0] if found else ""
-    body = (prompts.RESPONSIBLE_BODY_EN if english else prompts.RESPONSIBLE_BODY).format(doc_title=_short(knowledge, part), path=part.path, title=part.title)
+    body = (prompts.RESPONSIBLE_BODY_EN if english else prompts.RESPONSIBLE_BODY).format(
+        doc_title=_short(knowledge, part), path=part.path, title=part.title
+    )
     text = f"{lead}\n{body}" + (f"「{window}」" if window else "")
     cite = citation(knowledge, part, (window,) if window else ())
     return Answer(routed.question, text, (cite,), False, "responsibility", lead=lead)
@@ -87,7 +87,9 @@ def passage(knowledge: Knowledge, routed: Query, hits: list[Hit]) -> Answer:
     lead, spans, windows = lead_info
     if routed.language == "en":
         lead = prompts.LEAD_EN.format(lead=lead.split("。（")[0], source=f"{hit.part.doc} {hit.part.path}")
-    evidence = (prompts.EVIDENCE_EN if routed.language == "en" else prompts.EVIDENCE).format(doc_title=_short(knowledge, hit.part), path=hit.part.path)
+    evidence = (prompts.EVIDENCE_EN if routed.language == "en" else prompts.EVIDENCE).format(
+        doc_title=_short(knowledge, hit.part), path=hit.part.path
+    )
     text = f"{lead}\n{evidence}" + "…".join(f"「{w}」" for w in windows) if windows else lead
     return Answer(routed.question, text, (citation(knowledge, hit.part, tuple(windows)),), False, routed.route, lead=lead, lead_spans=spans)
 
@@ -100,7 +102,9 @@ def _short(knowledge: Knowledge, part: Part) -> str:
 def matching_section(knowledge: Knowledge, doc: str, q: Query) -> Part | None:
     """The section the question names, by ordinal (第三部分) or by (most of) its heading."""
     sections = [p for p in knowledge.parts if p.doc == doc and p.kind == "section"]
-    return next((p for p in sections if p.path in q.sections), None) or next((p for p in sections if title_named(p.title, q.text, SECTION_SHARE)), None)
+    return next((p for p in sections if p.path in q.sections), None) or next(
+        (p for p in sections if title_named(p.title, q.text, SECTION_SHARE)), None
+    )
 
 
 def overview(knowledge: Knowledge, routed: Query, hits: list[Hit]) -> Answer:
@@ -150,7 +154,9 @@ def lineage(knowledge: Knowledge, routed: Query, hits: list[Hit]) -> Answer:
         first = parent.sentences[1:2] or parent.sentences[:1]
         meta = knowledge.doc_meta(parent.doc)
         lines.append(
-            prompts.LINEAGE_ITEM.format(doc_title=meta.short_title if meta else parent.doc, doc=parent.doc, path=parent.path, title=parent.title, quote=quote(first))
+            prompts.LINEAGE_ITEM.format(
+                doc_title=meta.short_title if meta else parent.doc, doc=parent.doc, path=parent.path, title=parent.title, quote=quote(first)
+            )
         )
         citations.append(citation(knowledge, parent, tuple(s.text for s in first)))
     meta = knowledge.doc_meta(part.doc)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistant import prompts
-from assistant.entities import chinese_number, find_units
+from assistant.entities import chinese_number, find_units, numeral
 from assistant.route import normalise
-from assistant.understand import Query, _numeral
+from assistant.understand import Query
 
 if TYPE_CHECKING:
     from assistant.knowledge import Knowledge
@@ -26,14 +26,24 @@ if TYPE_CHECKING:
 History = Sequence[Any]  # earlier user questions (str) or OpenAI-style messages ({"role", "content"})
 
 NEW_SUBJECT = re.compile(r"换个(话题|问题)|另外问|另一个问题|new question|another question|change the subject", re.I)
-UNIT_PRONOUN = re.compile(r"该(部门|单位|局|委)|这(个|些)?(部门|单位)|那(个|些)?(部门|单位)|他们俩|它们|他们|它|\b(it|they|them|this (department|bureau|unit))\b", re.I)
+UNIT_PRONOUN = re.compile(
+    r"该(部门|单位|局|委)|这(个|些)?(部门|单位)|那(个|些)?(部门|单位)|他们俩|它们|他们|它|\b(it|they|them|this (department|bureau|unit))\b",
+    re.I,
+)
 AMONG_UNITS = re.compile(r"(他们|它们|这些部门|这些单位|上述部门|上述单位)(当中|之中|中|里)的?")
-WITHIN = re.compile(r"^(其中|这其中|在这些(条款|任务|条)?(里|中|当中)|这些(条款|任务|条)(里|中|当中))[，,]?|\b(among them|of these|among these)\b[,]?", re.I)
+WITHIN = re.compile(
+    r"^(其中|这其中|在这些(条款|任务|条)?(里|中|当中)|这些(条款|任务|条)(里|中|当中))[，,]?|\b(among them|of these|among these)\b[,]?", re.I
+)
 DOC_DEIXIS = re.compile(r"(那个|这个|该|上述|那份|这份)(文件|方案|通知|计划|实施方案)|\b(that|this) (document|plan)\b", re.I)
 BOTH_CLAUSES = re.compile(r"(这|那|上面|上述|前面)(两|俩|2)(条|项|个任务|个)")
 ASKS = re.compile(r"哪|什么|谁|多少|几|吗|怎么|如何|\b(what|which|who|how)\b", re.I)
-CLAUSE_DEIXIS = re.compile(r"(这|那|该|上面|上述|前面|刚才)(一)?(那)?(条|项|款|个任务|项任务|条任务)|上一条|这里面|这里|里面|\bthis (clause|item|task)\b|\bthat (clause|item|task)\b", re.I)
-ORDINAL_PICK = re.compile(r"第([一二三四五六七八九十\d]+)个|(?<=其中)第([一二三四五六七八九十\d]+)(?:条|项)|\b(first|second|third|fourth|fifth) one\b", re.I)
+CLAUSE_DEIXIS = re.compile(
+    r"(这|那|该|上面|上述|前面|刚才)(一)?(那)?(条|项|款|个任务|项任务|条任务)|上一条|这里面|这里|里面|\bthis (clause|item|task)\b|\bthat (clause|item|task)\b",
+    re.I,
+)
+ORDINAL_PICK = re.compile(
+    r"第([一二三四五六七八九十\d]+)个|(?<=其中)第([一二三四五六七八九十\d]+)(?:条|项)|\b(first|second|third|fourth|fifth) one\b", re.I
+)
 ELLIPSIS = re.compile(r"^(那|那么|还有|另外|and|what about|how about)?\s*(?P<x>.{1,30}?)\s*(呢|怎么样|如何|\?)?\s*[？?]?$", re.I)
 MORE = re.compile(r"^(还有|其他|其它|别的)(的|呢|吗|哪些)*[？?]?$|^(anything else|what else|more)\??$", re.I)
 CLAUSE_PATH = re.compile(r"[一二三四五六七八九十]+（([一二三四五六七八九十]+)）")
@@ -63,7 +73,11 @@ def user_turns(history: History, max_turns: int, max_chars: int) -> list[tuple[s
         if isinstance(item, str):
             turns.append((item, ""))
             continue
-        if not isinstance(item, dict) or item.get("role") not in ("user", "assistant", "system") or not isinstance(item.get("content", ""), str | list):
+        if (
+            not isinstance(item, dict)
+            or item.get("role") not in ("user", "assistant", "system")
+            or not isinstance(item.get("content", ""), str | list)
+        ):
             raise HistoryError(f"history[{i}] must be a string or a message with role user/assistant/system and text content")
         content = item.get("content") or ""
         text = content if isinstance(content, str) else "".join(p.get("text", "") for p in content if isinstance(p, dict))
@@ -77,7 +91,9 @@ def user_turns(history: History, max_turns: int, max_chars: int) -> list[tuple[s
     return turns
 
 
-def resolve_followup(knowledge: Knowledge, question: str, history: History | None, docs: tuple[str, ...] | None, settings: Settings) -> tuple[Query | None, str]:
+def resolve_followup(
+    knowledge: Knowledge, question: str, history: History | None, docs: tuple[str, ...] | None, settings: Settings
+) -> tuple[Query | None, str]:
     """The question as a standalone one in its conversation: (its Query, its text); (None, '') when
     there is no history to resolve against. Earlier turns are resolved in order, each against the ones
     before it, so that 那X呢？ after 那Y呢？ still knows what was asked."""
@@ -101,7 +117,11 @@ def resolve_followup(knowledge: Knowledge, question: str, history: History | Non
         state.append(Turn(query, cited, named))
     resolved = standalone_question(question, state, knowledge, docs)
     query = _within(understand_question(knowledge, resolved.text, docs)[0], resolved.within)
-    shown = resolved.text if not resolved.within else prompts.WITHIN.format(clauses="、".join(f"（{_numeral(n)}）" for n in resolved.within), question=resolved.text)
+    shown = (
+        resolved.text
+        if not resolved.within
+        else prompts.WITHIN.format(clauses="、".join(f"（{numeral(n)}）" for n in resolved.within), question=resolved.text)
+    )
     return dataclasses.replace(query, asked=question), shown
 
 
@@ -134,14 +154,14 @@ def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, 
     if pick and last.cited:
         n = chinese_number(pick.group(1) or pick.group(2) or "") if not pick.group(3) else ENGLISH_ORDINALS[pick.group(3).lower()]
         if n and n <= len(last.cited):
-            return Resolved(WITHIN.sub("", text).replace(pick.group(0), f"第{_numeral(last.cited[n - 1])}条"))
+            return Resolved(WITHIN.sub("", text).replace(pick.group(0), f"第{numeral(last.cited[n - 1])}条"))
     within = last.cited if WITHIN.search(text) and len(last.cited) > 1 else ()
     text = WITHIN.sub("", text) if within else text
     both = BOTH_CLAUSES.search(text)
     if both:
         recent = _recent_clauses(state, 2)
         if len(recent) == 2:
-            return Resolved(text.replace(both.group(0), "和".join(f"第{_numeral(n)}条" for n in recent)))
+            return Resolved(text.replace(both.group(0), "和".join(f"第{numeral(n)}条" for n in recent)))
     doc_deixis = DOC_DEIXIS.search(text)
     if doc_deixis:  # 那个文件: the document the last turn named carries over
         from assistant.scope import mentioned_documents
@@ -150,7 +170,7 @@ def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, 
         if named:
             return Resolved(text.replace(doc_deixis.group(0), named[0].number, 1), within)
     if CLAUSE_DEIXIS.search(text) and last.cited:
-        return Resolved(CLAUSE_DEIXIS.sub(f"第{_numeral(last.cited[0])}条", text, count=1), within)
+        return Resolved(CLAUSE_DEIXIS.sub(f"第{numeral(last.cited[0])}条", text, count=1), within)
     among = AMONG_UNITS.search(text)
     if among and alone.units:  # 他们当中的公安局…: the department is named; the phrase only points at it
         return Resolved(text.replace(among.group(0), ""), within)
@@ -160,7 +180,7 @@ def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, 
         if units:
             return Resolved(text.replace(pronoun.group(0), "和".join(units), 1), within)
         if last.cited:  # "it" after a question about a task: the clause its answer cited
-            return Resolved(text.replace(pronoun.group(0), f"第{_numeral(last.cited[0])}条", 1), within)
+            return Resolved(text.replace(pronoun.group(0), f"第{numeral(last.cited[0])}条", 1), within)
     if MORE.match(text):
         return Resolved(last.query.text)
     ellipsis = ELLIPSIS.match(text)
@@ -169,7 +189,7 @@ def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, 
         return Resolved(_ask_again(last.query, x, alone), within)
     if _stands_alone(alone, knowledge) or within:
         return Resolved(text, within)
-    subject = f"第{_numeral(last.cited[0])}条" if len(last.cited) == 1 and not last.query.units else _subject(last.query)
+    subject = f"第{numeral(last.cited[0])}条" if len(last.cited) == 1 and not last.query.units else _subject(last.query)
     return Resolved(f"{subject}{re.sub(r'^(那么|那)', '', text)}" if subject else text)
 
 
@@ -198,14 +218,16 @@ def _stands_alone(q: Query, knowledge: Knowledge) -> bool:
     words the documents use everywhere (落实, 工作) name no subject."""
     from assistant.route import content_words
 
-    specific = [w for w in content_words(q.topic) if len(w) > 1 and knowledge.bigram_idf.get(w[:2], knowledge.idf_cap) >= knowledge.idf_cap * 0.6]
+    specific = [
+        w for w in content_words(q.topic) if len(w) > 1 and knowledge.bigram_idf.get(w[:2], knowledge.idf_cap) >= knowledge.idf_cap * 0.6
+    ]
     return bool(q.mentions or q.clauses or q.intent in ("count", "ranking", "unassigned", "metadata", "overview") or specific)
 
 
 def _subject(q: Query) -> str:
     """What a turn was about, as words to put in front of a follow-up that names nothing."""
     if q.clauses:
-        return f"第{_numeral(q.clauses[0].number)}条"
+        return f"第{numeral(q.clauses[0].number)}条"
     if q.units:
         return "和".join(q.units)
     return _topic_span(q)

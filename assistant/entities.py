@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from index.parse import cn_number
 from index.units import UnitTable
 
 How = Literal["exact", "alias", "english", "typo"]
@@ -24,7 +25,6 @@ BODY_SUFFIX = (*STRONG_SUFFIX, "委", "办", "部")
 PLACE_PREFIX = ("市", "州", "县", "省", "区", "国家", "格尔木")
 # Characters that never start a department name: question words, verbs and particles before one.
 NOT_NAME_START = set("的是在和与及或跟同把被让给对向从由请问哪谁那这其各该我你他它们么吗呢啊了都也还就负承参管全有些个")
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 SECTION_NUMERALS = "一二三四五六七八九十"
 NUMERAL = r"[零〇一二两三四五六七八九十百\d]+"
 # 第十二条 / 第12项 / 第十二项任务 / 第4点; （二十一） / (21); 三（七） / 五、（十八）; clause 22 / item 4.
@@ -58,21 +58,20 @@ class ClauseRef:
 
 def chinese_number(text: str) -> int | None:
     """二十一 → 21, 12 → 12; None when it is not a number."""
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in CN_DIGITS:
-            current = CN_DIGITS[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        else:
-            return None
-    return total + current
+    try:
+        return cn_number(text) if text else None
+    except KeyError:
+        return None
+
+
+@cache
+def numeral(n: int) -> str:
+    """21 → 二十一 (how clause numbers are written)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
 @cache
@@ -180,7 +179,13 @@ def _org_name(text: str, end: int, taken: list[bool], table: UnitTable) -> UnitM
         return UnitMention(text[best[1] : end], best[2], "typo", best[1], end)
     # The name runs back from its ending to a question word, particle or verb (请问市委组织部 → 市委组织部).
     start = end - 1
-    while start > 0 and not taken[start - 1] and "\u4e00" <= text[start - 1] <= "\u9fff" and text[start - 1] not in NOT_NAME_START and end - start < 12:
+    while (
+        start > 0
+        and not taken[start - 1]
+        and "\u4e00" <= text[start - 1] <= "\u9fff"
+        and text[start - 1] not in NOT_NAME_START
+        and end - start < 12
+    ):
         start -= 1
     head = text[start:end]
     if len(head) < 3 or head in GENERIC_ORGS or not head.endswith(BODY_SUFFIX):
@@ -192,7 +197,9 @@ def _org_name(text: str, end: int, taken: list[bool], table: UnitTable) -> UnitM
 
 
 # Words that end like an organisation but name none.
-GENERIC_ORGS = frozenset({"各部门", "有关部门", "相关部门", "责任部门", "哪个部门", "哪些部门", "什么部门", "职能部门", "行业部门", "主管部门", "政府部门"})
+GENERIC_ORGS = frozenset(
+    {"各部门", "有关部门", "相关部门", "责任部门", "哪个部门", "哪些部门", "什么部门", "职能部门", "行业部门", "主管部门", "政府部门"}
+)
 
 
 def find_clause_refs(text: str, max_clause: int, titles: dict[int, str]) -> list[ClauseRef]:

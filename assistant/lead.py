@@ -66,7 +66,9 @@ def fragments(sentence: Sentence) -> list[Span]:
 
 # The answer slot of a question: the verb before its question word and the noun after it
 # (坚持什么原则 → 坚持, 原则; 打造成什么类型的城镇 → 打造, 城镇): the fragment that holds them holds the answer.
-SLOT = re.compile(r"([\u4e00-\u9fff]{1,2})?(?:什么|哪些|哪几个|哪几|哪个|哪种|多少|几个|何种|啥)(?:样的|类型的|方面的|的)?([\u4e00-\u9fff]{0,8})")
+SLOT = re.compile(
+    r"([\u4e00-\u9fff]{1,2})?(?:什么|哪些|哪几个|哪几|哪个|哪种|多少|几个|何种|啥)(?:样的|类型的|方面的|的)?([\u4e00-\u9fff]{0,8})"
+)
 SLOT_BONUS = 0.4
 SHORT_TAIL = 12  # characters: a closing fragment this short joins the lead
 
@@ -183,7 +185,11 @@ def supporting_quotes(knowledge: Knowledge, q: Query, leads: list[Lead], others:
         if sentence in used:
             continue
         pieces = fragments(sentence)
-        keep = [p for p in pieces if lexical_coverage(weights, p.text) > 0 or (q.quantity and has_figure(p.text, q.quantity)) or any(w in p.text for w in slots)]
+        keep = [
+            p
+            for p in pieces
+            if lexical_coverage(weights, p.text) > 0 or (q.quantity and has_figure(p.text, q.quantity)) or any(w in p.text for w in slots)
+        ]
         runs: list[list[Span]] = []
         for p in keep:
             if runs and pieces.index(runs[-1][-1]) + 1 == pieces.index(p):

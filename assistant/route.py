@@ -29,7 +29,10 @@ NOT_IN_NAMES = set("在到去来想的从回住这那本我你他全该个里城
 GENERIC_PLACES = ("本", "我", "全", "该", "各", "设区", "城", "省")  # 本市, 全省, 各县… name no place
 # "哪几个" lists things; "多少" asks for a figure.
 # "几个" asks a figure after 有/是/共… or at the end ("有几个？"), not in "刚招了几个大学生".
-QUANTITY = re.compile(r"多少|(?:有|是|共|要|分别|到底|达到)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)[^，,。；\u4e00-\u9fff]*[？?]?$|什么时(候|间)|何时|哪(一)?年|截止|期限|how (much|many)|what percentage|what (\w+ )?rate|when\b|deadline", re.I)
+QUANTITY = re.compile(
+    r"多少|(?:有|是|共|要|分别|到底|达到)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)[^，,。；\u4e00-\u9fff]*[？?]?$|什么时(候|间)|何时|哪(一)?年|截止|期限|how (much|many)|what percentage|what (\w+ )?rate|when\b|deadline",
+    re.I,
+)
 MONEY = re.compile(r"钱|租金|房价|价格|票价|投资|投入|预算|经费|拨款|金额|资金|费用|工资|收入|标准|cost|price|rent|budget|funding", re.I)
 RATE = re.compile(r"率|比例|百分之|占比|增长目标|增速|percent", re.I)
 PEOPLE = re.compile(r"多少人|人口(有)?多少|人数|population", re.I)
@@ -42,7 +45,6 @@ NUMBER_IN = {
 DATE_ASK = re.compile(r"什么时(候|间)|何时|哪(一)?年|时间节点|截止|期限|when\b|deadline", re.I)
 STRICT_FIGURES = ("money", "rate", "people", "date")
 ANY_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+(个|项|年|月|日|分钟|倍|级|类|大)")
-
 
 
 @cache

@@ -13,8 +13,8 @@ from collections import Counter
 
 from assistant import prompts
 from assistant.cite import citation, quote, source, unit_label
-from assistant.lead import lead_line
 from assistant.knowledge import Knowledge
+from assistant.lead import lead_line
 from assistant.records import Answer, Citation
 from assistant.understand import SHARED, Query
 from index.records import Part
@@ -41,7 +41,11 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
     if len(parts) > 1 and SHARED.search(q.text):  # 这两条共同的责任单位: the units every one of them names
         common = [u for u in parts[0].unit_names if all(u in p.unit_names for p in parts[1:])]
         paths = "、".join(p.path for p in parts)
-        line = prompts.CLAUSES_SHARED.format(paths=paths, units="、".join(unit_label(knowledge, u, q.language) for u in common)) if common else prompts.CLAUSES_SHARED_NONE.format(paths=paths)
+        line = (
+            prompts.CLAUSES_SHARED.format(paths=paths, units="、".join(unit_label(knowledge, u, q.language) for u in common))
+            if common
+            else prompts.CLAUSES_SHARED_NONE.format(paths=paths)
+        )
         return _answer(q, [line], [citation(knowledge, p) for p in parts])
     lines: list[str] = []
     citations = []
@@ -49,7 +53,11 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
     for part in parts:
         units = "、".join(unit_label(knowledge, u, q.language) for u in part.unit_names)
         if q.asks_who and not _asks_more_than_units(knowledge, q):
-            head = prompts.RESPONSIBLE.format(source=source(knowledge, part), title=part.title, units=units) if units else prompts.CLAUSE_NO_UNITS.format(source=source(knowledge, part), title=part.title)
+            head = (
+                prompts.RESPONSIBLE.format(source=source(knowledge, part), title=part.title, units=units)
+                if units
+                else prompts.CLAUSE_NO_UNITS.format(source=source(knowledge, part), title=part.title)
+            )
             lines.append(head + (prompts.UNIT_COUNT.format(count=len(part.units)) if units else ""))
             sentences = list(part.sentences[1:2] or part.sentences[:1]) if not units else []
             if sentences:
@@ -60,7 +68,10 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
             if found is not None:  # a question about something in the clause: the fragment that answers, first
                 lead, spans, quotes = found
                 lead_spans = spans
-                lines += [lead, prompts.CLAUSE_HEAD.format(source=source(knowledge, part), title=part.title) + "…".join(f"「{x}」" for x in quotes)]
+                lines += [
+                    lead,
+                    prompts.CLAUSE_HEAD.format(source=source(knowledge, part), title=part.title) + "…".join(f"「{x}」" for x in quotes),
+                ]
                 sentences = []
                 extra: tuple[str, ...] = (*spans, *quotes)
             else:
@@ -93,7 +104,9 @@ def _sentences_about(knowledge: Knowledge, q: Query, part: Part) -> list:
     weights = topic_bigrams(knowledge, q.topic) if q.topic else {}
     if not weights:
         return body[:2]
-    scored = sorted(body, key=lambda s: -(lexical_coverage(weights, s.text) + (0.5 if q.quantity and has_figure(s.text, q.quantity) else 0)))
+    scored = sorted(
+        body, key=lambda s: -(lexical_coverage(weights, s.text) + (0.5 if q.quantity and has_figure(s.text, q.quantity) else 0))
+    )
     best = [s for s in scored[:2] if lexical_coverage(weights, s.text) > 0] or scored[:1]
     return sorted(best, key=lambda s: s.start)
 
@@ -116,9 +129,20 @@ def ranking(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | N
         winners = [u for u, n in counts.items() if n == extreme]
         cited = [p for p in clauses if any(u in p.unit_names for u in winners)]
         order = sorted(counts.items(), key=lambda kv: (kv[1], kv[0]) if q.fewest else (-kv[1], kv[0]))
-        lines = [prompts.RANK_UNITS.format(which="最少" if q.fewest else "最多", units="、".join(unit_label(knowledge, u, q.language) for u in winners), each="各" if len(winners) > 1 else "共", count=extreme)]
+        lines = [
+            prompts.RANK_UNITS.format(
+                which="最少" if q.fewest else "最多",
+                units="、".join(unit_label(knowledge, u, q.language) for u in winners),
+                each="各" if len(winners) > 1 else "共",
+                count=extreme,
+            )
+        ]
         for unit in winners[:3]:
-            lines.append(prompts.RANK_UNIT_CLAUSES.format(unit=unit, clauses="、".join(f"{p.path}{p.title}" for p in clauses if unit in p.unit_names)))
+            lines.append(
+                prompts.RANK_UNIT_CLAUSES.format(
+                    unit=unit, clauses="、".join(f"{p.path}{p.title}" for p in clauses if unit in p.unit_names)
+                )
+            )
         lines.append(prompts.RANK_TABLE.format(table="；".join(f"{u} {n}项" for u, n in order[:8])))
         return _answer(q, lines, [citation(knowledge, p) for p in cited])
     named = [p for p in clauses if p.units]
@@ -300,11 +324,16 @@ def metadata(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | 
     attribute = q.attribute
     if attribute == "recipients":  # the notice's salutation line: the bodies it is addressed to
         evidence = finding(notice, r"[：:]$")
-        lines = [prompts.META_RECIPIENTS.format(recipients=evidence[1][0].rstrip("：:"), source=f"（{meta.number} 通知）")] if evidence else []
+        lines = (
+            [prompts.META_RECIPIENTS.format(recipients=evidence[1][0].rstrip("：:"), source=f"（{meta.number} 通知）")] if evidence else []
+        )
     elif attribute == "issuer":
         lines, evidence = [prompts.META_ISSUER.format(head=head, issuer=meta.issuer)], finding(notice, re.escape(meta.issuer))
     elif attribute == "date":
-        lines, evidence = [prompts.META_DATE.format(head=head, date=_chinese_date(meta.date))], finding(notice, r"\d{4}年\s*\d{1,2}月\s*\d{1,2}日")
+        lines, evidence = (
+            [prompts.META_DATE.format(head=head, date=_chinese_date(meta.date))],
+            finding(notice, r"\d{4}年\s*\d{1,2}月\s*\d{1,2}日"),
+        )
     elif attribute == "number":
         lines, evidence = [prompts.META_NUMBER.format(title=meta.title, number=meta.number)], finding(notice, re.escape(meta.number))
     elif attribute == "meeting":

@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Literal
 
-from assistant.entities import ClauseRef, UnitMention, find_clause_refs, find_section_refs, find_units, title_named
+from assistant.entities import ClauseRef, UnitMention, find_clause_refs, find_section_refs, find_units, numeral, title_named
 from assistant.route import (
     INJECTION,
     TASK_REQUEST,
     content_words,
     document_attribute,
     document_attribute_span,
-    topic_runs,
     expand_query,
     foreign_place,
     quantity_kind,
+    topic_runs,
     unsupported_attribute,
 )
 from index.records import Part
@@ -51,18 +50,36 @@ ASK_COUNT = re.compile(r"多少|几(个|项|条|家|类|大)|how many|number of"
 ASK_EXTREME = re.compile(r"最(多|少|广|频繁)|只.{0,4}(一|1)(项|条|个|次)|\b(most|fewest|least)\b|only (one|once)", re.I)
 EXCEPT = re.compile(r"除(了)?|以外|之外|\bexcept\b|other than|besides", re.I)
 FEWEST = re.compile(r"最少|只|fewest|least|only one", re.I)
-NO_UNIT = re.compile(r"(没有|没|未|无|不)(有)?(列|写|标|注|指|规|设|明)?(明|出|定|确)?(的)?(责任)?(单位|部门)|no (responsible|lead)|without (a |any )?(responsible|unit|department)", re.I)
+NO_UNIT = re.compile(
+    r"(没有|没|未|无|不)(有)?(列|写|标|注|指|规|设|明)?(明|出|定|确)?(的)?(责任)?(单位|部门)|no (responsible|lead)|without (a |any )?(responsible|unit|department)",
+    re.I,
+)
 SHARED = re.compile(r"共同|都(负责|参与|承担|有|被|在|是|列)|一起|同时|联合|交集|重叠|both|share|jointly|in common|together", re.I)
 LISTING = re.compile(r"哪些|哪几|列出|列举|所有|全部|有几|几条|多少条|多少项|which|list|all\b|what (clauses|items|tasks|parts)", re.I)
-MENTIONS = re.compile(r"涉及|提到|提及|关于|有关|讲到|说到|谈到|包含|包括|含有|出现|围绕|相关|\bmention|\babout\b|concern|involv|relat|refer|cover|deal", re.I)
-LINEAGE = re.compile(r"上级依据|上级(文件)?(的)?(哪|什么|对应)(一)?(条|项|款)|对应(的)?(省|国家|上级)(文件)?(的)?(哪|什么)?(条|项|款)?|parent clause|which (provincial|national) clause", re.I)
-OVERVIEW = re.compile(r"总体|概括|概述|主要(内容|任务)|(几|五)大行动|哪(几|五)(个|项)?行动|行动有哪些|指导思想|什么思想|(什么|哪些)目标|目标(是|有)(什么|哪些)|overview|summar|main (tasks|goals|aims)|overall|\baims?\b|\bgoals?\b|achieve", re.I)
-BASIS = re.compile(r"依据|为什么制定|为了什么|制定.*(目的|背景)|发挥什么作用|贯彻(落实)?(了)?(什么|哪)|\bbasis\b|why .*(made|issued|written)", re.I)
-ELIGIBILITY = re.compile(r"我|能不能|可不可以|能否|可以.*吗|能.*吗|有没有|是否|符合条件|\bcan (i|we|my|migrant|new|flexible)\b|\bam i\b|eligible|allowed", re.I)
+MENTIONS = re.compile(
+    r"涉及|提到|提及|关于|有关|讲到|说到|谈到|包含|包括|含有|出现|围绕|相关|\bmention|\babout\b|concern|involv|relat|refer|cover|deal", re.I
+)
+LINEAGE = re.compile(
+    r"上级依据|上级(文件)?(的)?(哪|什么|对应)(一)?(条|项|款)|对应(的)?(省|国家|上级)(文件)?(的)?(哪|什么)?(条|项|款)?|parent clause|which (provincial|national) clause",
+    re.I,
+)
+OVERVIEW = re.compile(
+    r"总体|概括|概述|主要(内容|任务)|(几|五)大行动|哪(几|五)(个|项)?行动|行动有哪些|指导思想|什么思想|(什么|哪些)目标|目标(是|有)(什么|哪些)|overview|summar|main (tasks|goals|aims)|overall|\baims?\b|\bgoals?\b|achieve",
+    re.I,
+)
+BASIS = re.compile(
+    r"依据|为什么制定|为了什么|制定.*(目的|背景)|发挥什么作用|贯彻(落实)?(了)?(什么|哪)|\bbasis\b|why .*(made|issued|written)", re.I
+)
+ELIGIBILITY = re.compile(
+    r"我|能不能|可不可以|能否|可以.*吗|能.*吗|有没有|是否|符合条件|\bcan (i|we|my|migrant|new|flexible)\b|\bam i\b|eligible|allowed", re.I
+)
 DEPT_NOUN = re.compile(r"部门|单位|机构|局|委|department|unit|agenc|bureau|bod(y|ies)", re.I)
 CLAUSE_NOUN = re.compile(r"任务|条款|条文|条(?!件|例)|项(?!目)|clause|task|item", re.I)
 # Ranking or counting departments (哪个部门任务最多) or clauses (哪项任务涉及的部门最多): the noun asked about.
-ASKED_NOUN = re.compile(r"(?:哪(?:一|几)?(?:个|些|家|项|条)?|最(?:多|少)的|多少(?:个|项|条|家)?|几(?:个|项|条|家)|which|how many|number of)[^？?，,。]{0,12}?(部门|单位|机构|局|委|任务|条款|条|项|departments?|units?|agenc\w*|bureaus?|bodies|clauses?|tasks?|items?)", re.I)
+ASKED_NOUN = re.compile(
+    r"(?:哪(?:一|几)?(?:个|些|家|项|条)?|最(?:多|少)的|多少(?:个|项|条|家)?|几(?:个|项|条|家)|which|how many|number of)[^？?，,。]{0,12}?(部门|单位|机构|局|委|任务|条款|条|项|departments?|units?|agenc\w*|bureaus?|bodies|clauses?|tasks?|items?)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -114,7 +131,15 @@ class Query:
         """What was understood, for `ask --json` and the API."""
         out: dict[str, Any] = {"intent": self.intent, "language": self.language}
         if self.mentions:
-            out["units"] = [{"written": m.written, "name": m.name or None, "how": m.how, **({"suggestions": list(m.suggestions)} if m.suggestions else {})} for m in self.mentions]
+            out["units"] = [
+                {
+                    "written": m.written,
+                    "name": m.name or None,
+                    "how": m.how,
+                    **({"suggestions": list(m.suggestions)} if m.suggestions else {}),
+                }
+                for m in self.mentions
+            ]
         if self.clauses:
             out["clauses"] = [{"written": c.written, "clause": c.number} for c in self.clauses]
         for key in ("docs", "sections", "within"):
@@ -127,8 +152,12 @@ class Query:
 
     def restatement(self) -> str:
         """理解为：… — only when the question was resolved to something it did not literally say."""
-        bits = [f"{m.written}→{m.name}" for m in self.mentions if m.name and m.how in ("typo", "english") or (m.name and m.how == "alias" and len(m.written) < len(m.name) - 1)]
-        bits += [f"{c.written}→（{_numeral(c.number)}）" for c in self.clauses if c.written != f"（{_numeral(c.number)}）"]
+        bits = [
+            f"{m.written}→{m.name}"
+            for m in self.mentions
+            if m.name and m.how in ("typo", "english") or (m.name and m.how == "alias" and len(m.written) < len(m.name) - 1)
+        ]
+        bits += [f"{c.written}→（{numeral(c.number)}）" for c in self.clauses if c.written != f"（{numeral(c.number)}）"]
         return "，".join(bits)
 
 
@@ -175,12 +204,26 @@ def understand(asked: str, text: str, ctx: Context, docs: tuple[str, ...] = ()) 
         return _refuse(base, f"about {place}, which the documents do not cover")
     mentions = tuple(m for m in find_units(text, ctx.units) if m.name or m.written not in ctx.vocabulary)
     clauses = tuple(find_clause_refs(text, max(ctx.clause_titles, default=0), ctx.clause_titles))
-    sections = tuple(find_section_refs(text, tuple(ctx.section_titles))) or tuple(p for p, t in ctx.section_titles.items() if title_named(t, text, SECTION_SHARE))
+    sections = tuple(find_section_refs(text, tuple(ctx.section_titles))) or tuple(
+        p for p, t in ctx.section_titles.items() if title_named(t, text, SECTION_SHARE)
+    )
     pieces = tuple(p.strip() for p in SUBQUESTION.split(text) if len(p.strip()) >= 4)
     each = SEPARATELY.search(text)
     if each and len(pieces) < 2:  # 郭勒木德镇和乌图美仁乡分别…: one question for each
         pieces = tuple(text.replace(each.group(0), f"{name}{each.group(3)}", 1) for name in (each.group(1), each.group(2)))
-    q = Query(asked, text, search_text, language, "fact", mentions, clauses, sections, docs, quantity=quantity_kind(text), parts=pieces if len(pieces) > 1 else ())
+    q = Query(
+        asked,
+        text,
+        search_text,
+        language,
+        "fact",
+        mentions,
+        clauses,
+        sections,
+        docs,
+        quantity=quantity_kind(text),
+        parts=pieces if len(pieces) > 1 else (),
+    )
     q = _with_topic(q, ctx)
     attribute = unsupported_attribute(text, ctx.vocabulary)
     if attribute:
@@ -189,7 +232,9 @@ def understand(asked: str, text: str, ctx: Context, docs: tuple[str, ...] = ()) 
 
 
 def _refuse(q: Query, reason: str) -> Query:
-    return Query(q.asked, q.text, q.search_text, q.language, "out_of_scope", q.mentions, q.clauses, q.sections, q.docs, q.topic, reason=reason)
+    return Query(
+        q.asked, q.text, q.search_text, q.language, "out_of_scope", q.mentions, q.clauses, q.sections, q.docs, q.topic, reason=reason
+    )
 
 
 def _replace(q: Query, **changes: Any) -> Query:
@@ -266,7 +311,13 @@ def _about_document(q: Query, attribute: str) -> bool:
     """A metadata question asks about the document itself: little of substance is left once the
     attribute and the words naming the document are taken away."""
     rest = document_attribute_span(q.text)
-    return len("".join(w for w in content_words(rest) if w not in DOCUMENT_WORDS)) <= 4 or attribute in ("issuer", "date", "number", "meeting", "parents")
+    return len("".join(w for w in content_words(rest) if w not in DOCUMENT_WORDS)) <= 4 or attribute in (
+        "issuer",
+        "date",
+        "number",
+        "meeting",
+        "parents",
+    )
 
 
 def _overview_kind(q: Query, ctx: Context) -> Literal["section", "basis", "whole", ""]:
@@ -277,12 +328,3 @@ def _overview_kind(q: Query, ctx: Context) -> Literal["section", "basis", "whole
     if OVERVIEW.search(q.text):
         return "whole"
     return ""
-
-
-@cache
-def _numeral(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")

@@ -6,12 +6,11 @@ it), and answers by their message index so that 👍/👎 on a message finds its
 
 from __future__ import annotations
 
-import html
-import re
-
 import logging
+import re
 import time
 from collections.abc import Iterator
+from html import unescape
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
@@ -159,5 +158,5 @@ def conversation(history: list[Message]) -> list[dict[str, str]]:
         role = message.get("role") if isinstance(message, dict) else getattr(message, "role", "")
         content = message.get("content") if isinstance(message, dict) else getattr(message, "content", "")
         if role in ("user", "assistant") and isinstance(content, str):
-            out.append({"role": role, "content": html.unescape(re.sub(r"<[^>]+>", " ", content))})
+            out.append({"role": role, "content": unescape(re.sub(r"<[^>]+>", " ", content))})
     return out

@@ -67,7 +67,9 @@ def test_numbers_that_are_not_clauses_are_ignored():
 
 
 def test_a_clause_is_found_by_its_title():
-    refs = find_clause_refs("保障随迁子女在流入地受教育权利这一条讲了什么", 29, {7: "保障随迁子女在流入地受教育权利", 8: "完善农牧业转移人口多元化住房保障体系"})
+    refs = find_clause_refs(
+        "保障随迁子女在流入地受教育权利这一条讲了什么", 29, {7: "保障随迁子女在流入地受教育权利", 8: "完善农牧业转移人口多元化住房保障体系"}
+    )
     assert [r.number for r in refs] == [7]
 
 

@@ -45,14 +45,27 @@ def test_the_first_line_answers(assistant, question, expected):
 
 
 def test_every_lead_span_is_verbatim_in_the_cited_clause(assistant):
-    for question in ("老旧管网更新率要达到多少？", "我没有本地户口能不能申请公租房？", "进城落户要退出宅基地吗？", "第二十九条要求各责任单位在什么时间之前做年度总结？"):
+    for question in (
+        "老旧管网更新率要达到多少？",
+        "我没有本地户口能不能申请公租房？",
+        "进城落户要退出宅基地吗？",
+        "第二十九条要求各责任单位在什么时间之前做年度总结？",
+    ):
         answer = assistant.ask(question)
         assert answer.lead_spans and all(any(s in c.text for c in answer.citations) for s in answer.lead_spans)
 
 
 def test_a_lead_the_cited_text_does_not_contain_is_dropped():
     cited = Citation("测试〔2026〕1号", 1, "一（一）", "测试", ("甲乙丙。",), text="（一）测试。甲乙丙。")
-    answer = Answer("问", "丁戊己。（测试〔2026〕1号 一（一））\n依据「甲乙丙。」", (cited,), False, "fact", lead="丁戊己。（测试〔2026〕1号 一（一））", lead_spans=("丁戊己",))
+    answer = Answer(
+        "问",
+        "丁戊己。（测试〔2026〕1号 一（一））\n依据「甲乙丙。」",
+        (cited,),
+        False,
+        "fact",
+        lead="丁戊己。（测试〔2026〕1号 一（一））",
+        lead_spans=("丁戊己",),
+    )
     checked = verify(answer)
     assert not checked.lead and checked.text == "依据「甲乙丙。」"
     kept = verify(dataclasses.replace(answer, text="甲乙丙。（…）\n依据「甲乙丙。」", lead="甲乙丙。（…）", lead_spans=("甲乙丙",)))
@@ -61,7 +74,9 @@ def test_a_lead_the_cited_text_does_not_contain_is_dropped():
 
 def test_english_questions_get_english_framing(assistant):
     answer = assistant.ask("Who is responsible for migrant children's education?")
-    assert answer.text.startswith("Responsible units: 市委机构编制委员会办公室 (Office of the Commission for Public Sector Reform), 市教育局 (Education Bureau).")
+    assert answer.text.startswith(
+        "Responsible units: 市委机构编制委员会办公室 (Office of the Commission for Public Sector Reform), 市教育局 (Education Bureau)."
+    )
     assert "Source: " in answer.text.split("\n", 1)[0]
 
 

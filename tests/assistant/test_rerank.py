@@ -8,7 +8,6 @@ the fused candidates by them and still returns valid hits, not that the order is
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 
