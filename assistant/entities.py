@@ -86,6 +86,11 @@ def _forms(table: UnitTable) -> tuple[tuple[str, str, How], ...]:
 
 
 @cache
+def _forms_pattern(table: UnitTable) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(form) for form, _, _ in _forms(table)))
+
+
+@cache
 def _english_forms(table: UnitTable) -> tuple[tuple[re.Pattern[str], str], ...]:
     pairs = [(form, unit.name) for unit in table.units for form in unit.english]
     pairs.sort(key=lambda x: -len(x[0]))
@@ -146,10 +151,11 @@ def find_units(text: str, table: UnitTable) -> list[UnitMention]:
         taken[start:end] = [True] * (end - start)
         return True
 
-    for form, name, how in _forms(table):
-        for m in re.finditer(re.escape(form), text):
-            if take(m.start(), m.end()):
-                found.append(UnitMention(form, name, how, m.start(), m.end()))
+    forms = {form: (name, how) for form, name, how in _forms(table)}
+    for m in _forms_pattern(table).finditer(text):  # one pass; at each place the longest form wins
+        if take(m.start(), m.end()):
+            name, how = forms[m.group(0)]
+            found.append(UnitMention(m.group(0), name, how, m.start(), m.end()))
     for pattern, name in _english_forms(table):
         for m in pattern.finditer(text):
             if take(m.start(), m.end()):

@@ -35,6 +35,7 @@ class Knowledge:
     chunks: dict[str, Chunk]
     chunk_ids: list[str]
     vectors: np.ndarray
+    unit_vectors: np.ndarray  # the vectors scaled to length 1: cosine similarity is one product
     row_of: dict[str, int]
     sentence_rows: dict[tuple[str, int], int]
     part_rows: dict[str, int]
@@ -75,6 +76,7 @@ class Knowledge:
             chunks=chunks,
             chunk_ids=chunk_ids,
             vectors=vectors,
+            unit_vectors=vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12) if len(vectors) else vectors,
             row_of=row_of,
             sentence_rows=sentence_rows,
             part_rows={chunks[c].part_id: i for i, c in enumerate(chunk_ids) if chunks[c].kind == "part"},

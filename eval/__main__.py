@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    for key, value in (("HF_HUB_OFFLINE", "1"), ("ANONYMIZED_TELEMETRY", "False"), ("GRADIO_ANALYTICS_ENABLED", "False")):
-        os.environ.setdefault(key, value)
+    from assistant.cli import quiet_environment
+
+    quiet_environment()
     p = argparse.ArgumentParser(prog="python -m eval", description="Score planqa's answers on a question set.")
     p.add_argument("--dataset", required=True, type=Path)
     p.add_argument("--output", required=True, type=Path, help="results JSONL, one line per question")

@@ -131,8 +131,9 @@ def _peak_rss_mb(pid: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    from assistant.cli import quiet_environment
+
+    quiet_environment()
     p = argparse.ArgumentParser(prog="python -m eval.bench")
     p.add_argument("--dataset", type=Path, default=Path("eval/data/dev.jsonl"))
     p.add_argument("--questions", type=int, default=50)

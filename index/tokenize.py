@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from index.units import default_unit_table
@@ -37,6 +37,12 @@ def _jieba():  # type: ignore[no-untyped-def]
 
 def tokenize(text: str) -> list[str]:
     """Search tokens: jieba words (search mode) plus single characters of unknown words, no stopwords."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[str, ...]:
+    # A question's text is tokenised by several stages (search, evidence, lead): once is enough.
     with _LOCK:
         tokenizer = _jieba()
     tokens = []
@@ -45,14 +51,19 @@ def tokenize(text: str) -> list[str]:
         if not word or word in STOPWORDS or not WORD.search(word):
             continue
         tokens.append(word)
-    return tokens
+    return tuple(tokens)
 
 
 def segment(text: str) -> list[str]:
     """Words in reading order (jieba's precise mode, no overlaps), stopwords kept."""
+    return list(_segments(text))
+
+
+@lru_cache(maxsize=8192)
+def _segments(text: str) -> tuple[str, ...]:
     with _LOCK:
         tokenizer = _jieba()
-    return [w for w in tokenizer.lcut(text) if w.strip()]
+    return tuple(w for w in tokenizer.lcut(text) if w.strip())
 
 
 def bigrams(text: str) -> list[str]:
