@@ -49,3 +49,15 @@ def assistant(settings):
     from assistant.service import Assistant
 
     return Assistant.from_settings(settings)
+
+
+def assert_ask_json_for_migrant_children(obj: dict) -> None:
+    """The `planqa ask --json` object for 谁负责随迁子女教育？, as the CLI and the HTTP API both return it."""
+    assert set(obj) == {"question", "answer", "citations", "refused", "latency_ms", "mode", "lead", "understood"}
+    assert [{k: c[k] for k in ("doc", "clause", "path", "title")} for c in obj["citations"]] == [
+        {"doc": PLAN, "clause": 7, "path": "三（七）", "title": "保障随迁子女在流入地受教育权利"}
+    ]
+    quotes = obj["citations"][0]["quotes"]  # the quoted spans, with offsets into the clause text
+    assert quotes and all(set(q) == {"text", "start", "end"} and q["end"] - q["start"] == len(q["text"]) for q in quotes)
+    assert obj["answer"].startswith(obj["lead"]) and "市教育局" in obj["lead"]
+    assert obj["refused"] is False and isinstance(obj["latency_ms"], float)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.conftest import PLAN
+from tests.conftest import PLAN, assert_ask_json_for_migrant_children
 
 pytestmark = pytest.mark.slow
 
@@ -102,12 +102,4 @@ def test_cli_json_prints_exactly_one_object(settings):
     out = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "ask", "--json", "谁负责随迁子女教育？"], capture_output=True, text=True, env=env, check=True
     ).stdout
-    obj = json.loads(out)
-    assert set(obj) == {"question", "answer", "citations", "refused", "latency_ms", "mode", "lead", "understood"}
-    assert [{k: c[k] for k in ("doc", "clause", "path", "title")} for c in obj["citations"]] == [
-        {"doc": PLAN, "clause": 7, "path": "三（七）", "title": "保障随迁子女在流入地受教育权利"}
-    ]
-    quotes = obj["citations"][0]["quotes"]  # the quoted spans, with offsets into the clause text
-    assert quotes and all(set(q) == {"text", "start", "end"} and q["end"] - q["start"] == len(q["text"]) for q in quotes)
-    assert obj["answer"].startswith(obj["lead"]) and "市教育局" in obj["lead"]
-    assert obj["refused"] is False and isinstance(obj["latency_ms"], float)
+    assert_ask_json_for_migrant_children(json.loads(out))
