@@ -121,7 +121,7 @@ def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
     if q.intent in LEDGER_INTENTS:
         ledger = ledger_answer(knowledge, q.text, q.units, q.docs)
         if ledger is not None:
-            return ledger
+            return _ledger_lead(ledger)
     if q.intent in FROM_RECORDS:
         # Unscoped record questions read the primary documents (the plans people act on), not all.
         scoped = q if q.docs else dataclasses.replace(q, docs=primary_documents(knowledge.documents, knowledge.indexed_docs))
@@ -168,6 +168,20 @@ def _quoted_parts(knowledge: Knowledge, q: Query, hits: list[Hit]) -> list[Hit]:
 
 
 MAX_QUOTED = 3  # parts a quoted phrase may bring in
+
+
+LEDGER_ITEM = re.compile(r"「([^「」]+)」")
+MAX_LEDGER_LEAD = 90
+
+
+def _ledger_lead(answer: Answer) -> Answer:
+    """A ledger answer leads with its items themselves (百亿级金属冶炼产业集群、…) when they fit on one line."""
+    items = list(dict.fromkeys(LEDGER_ITEM.findall(answer.text)))
+    joined = "、".join(items)
+    if answer.refused or not items or len(joined) > MAX_LEDGER_LEAD:
+        return answer
+    lead = prompts.LEDGER_LEAD.format(items=joined, count=len(items))
+    return dataclasses.replace(answer, text=f"{lead}\n{answer.text}", lead=lead, lead_spans=tuple(items))
 
 
 def _search_primary_first(knowledge: Knowledge, q: Query, k: int, models: Models) -> tuple[list[Hit], Evidence]:
