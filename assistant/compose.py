@@ -6,7 +6,7 @@ from assistant import prompts, structured
 from assistant.cite import citation, quote, source, unit_label
 from assistant.entities import title_named
 from assistant.knowledge import Knowledge
-from assistant.lead import Span, compact_source, evidence_window, lead_line, lead_span
+from assistant.lead import compact_source, evidence_window, lead_line, lead_span
 from assistant.records import Answer, Hit
 from assistant.retrieve import lexical_coverage, topic_bigrams
 from assistant.route import has_figure
@@ -62,7 +62,7 @@ def responsibility(knowledge: Knowledge, routed: Query, hits: list[Hit]) -> Answ
     units = (", " if english else "、").join(unit_label(knowledge, u, routed.language) for u in part.unit_names)
     lead = (prompts.RESPONSIBLE_LEAD_EN if english else prompts.RESPONSIBLE_LEAD).format(units=units, source=compact_source(part))
     found = lead_span(knowledge, routed, sentences, part.title)
-    window = evidence_window(found.sentence, Span("", found.spans[0].start, found.spans[-1].end))[0] if found else ""
+    window = evidence_window(found) if found else ""
     body = (prompts.RESPONSIBLE_BODY_EN if english else prompts.RESPONSIBLE_BODY).format(
         doc_title=_short(knowledge, part), path=part.path, title=part.title
     )

@@ -64,14 +64,15 @@ class Turn:
     answer_units: tuple[str, ...] = ()
 
 
-def user_turns(history: History, max_turns: int, max_chars: int) -> list[tuple[str, str]]:
-    """(question, answer text) of the last turns, bounded; answer text '' when the client sent none."""
+def user_turns(history: History, max_turns: int, max_chars: int) -> list[str]:
+    """The user questions of the last turns, bounded in turns and characters. Assistant messages are
+    checked but not kept: earlier answers are recomputed, never read from the client's copy."""
     if not isinstance(history, list | tuple):
         raise HistoryError("history must be a list of earlier questions or of {role, content} messages")
-    turns: list[tuple[str, str]] = []
+    questions: list[str] = []
     for i, item in enumerate(history):
         if isinstance(item, str):
-            turns.append((item, ""))
+            questions.append(item)
             continue
         if (
             not isinstance(item, dict)
@@ -80,15 +81,12 @@ def user_turns(history: History, max_turns: int, max_chars: int) -> list[tuple[s
         ):
             raise HistoryError(f"history[{i}] must be a string or a message with role user/assistant/system and text content")
         content = item.get("content") or ""
-        text = content if isinstance(content, str) else "".join(p.get("text", "") for p in content if isinstance(p, dict))
         if item["role"] == "user":
-            turns.append((text, ""))
-        elif item["role"] == "assistant" and turns:
-            turns[-1] = (turns[-1][0], text)
-    turns = turns[-max_turns:] if max_turns else []
-    while turns and sum(len(q) + len(a) for q, a in turns) > max_chars:
-        turns.pop(0)
-    return turns
+            questions.append(content if isinstance(content, str) else "".join(p.get("text", "") for p in content if isinstance(p, dict)))
+    questions = questions[-max_turns:] if max_turns else []
+    while questions and sum(len(q) for q in questions) > max_chars:
+        questions.pop(0)
+    return questions
 
 
 def resolve_followup(
@@ -105,7 +103,7 @@ def resolve_followup(
     if not turns:
         return None, ""
     state: list[Turn] = []
-    for asked, _ in turns:
+    for asked in turns:
         resolved = standalone_question(asked, state, knowledge, docs)
         query = _within(understand_question(knowledge, resolved.text, docs)[0], resolved.within)
         # The earlier answer is recomputed (deterministic, and cheap): the client's copy of it is data,

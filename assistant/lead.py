@@ -155,17 +155,17 @@ def trimmed(text: str) -> str:
     return text.rstrip("，；。：！？,;: ")
 
 
-def evidence_window(sentence: Sentence, span: Span) -> tuple[str, bool, bool]:
-    """The lead's sentence cut to the lead and the fragment before it: (text, cut before, cut after)."""
+def evidence_window(lead: Lead) -> str:
+    """The lead's sentence cut to the lead and the fragment before it (what the lead answers about)."""
+    sentence, start, end = lead.sentence, lead.spans[0].start, lead.spans[-1].end
     pieces = fragments(sentence)
-    inside = [i for i, p in enumerate(pieces) if p.start < span.end and p.end > span.start]
+    inside = [i for i, p in enumerate(pieces) if p.start < end and p.end > start]
     if not inside:
-        return sentence.text, False, False
+        return sentence.text
     i, j = max(0, inside[0] - WINDOW), inside[-1]
     while i < inside[0] and pieces[inside[0]].start - pieces[i].start > MAX_CONTEXT:
         i += 1
-    text = sentence.text[pieces[i].start - sentence.start : pieces[j].end - sentence.start]
-    return text, i > 0, j < len(pieces) - 1
+    return sentence.text[pieces[i].start - sentence.start : pieces[j].end - sentence.start]
 
 
 def supporting_quotes(knowledge: Knowledge, q: Query, leads: list[Lead], others: list[Sentence]) -> list[str]:
@@ -175,7 +175,7 @@ def supporting_quotes(knowledge: Knowledge, q: Query, leads: list[Lead], others:
     texts = [lead.text for lead in leads]
     quotes: list[str] = []
     for lead in leads:
-        window = evidence_window(lead.sentence, Span("", lead.spans[0].start, lead.spans[-1].end))[0]
+        window = evidence_window(lead)
         if trimmed(window) not in texts and window not in quotes:
             quotes.append(window)
     weights = topic_bigrams(knowledge, q.search_text)

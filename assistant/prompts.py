@@ -63,7 +63,6 @@ META_PARENTS = "{head}贯彻落实的上级文件：{parents}。"
 META_RECIPIENTS = "主送：{recipients}。{source}"
 META_TITLE = "文件全称：《{title}》（{number}）。"
 ELIGIBILITY = "{source}的相关规定如下："
-OVERVIEW_GOAL = "{source}（总体要求）："
 OVERVIEW_ACTIONS = "方案部署的重点行动和保障措施：{sections}。"
 TRUNCATED = "（问题超过 {limit} 字，已截取前 {limit} 字作答。）"
 
