@@ -193,7 +193,7 @@ def _search_primary_first(knowledge: Knowledge, q: Query, k: int, models: Models
     hits: list[Hit] = []
     evidence = Evidence(False, 0.0, 0.0, "nothing searched")
     for docs in scopes:
-        hits = search(knowledge, q.search_text, k, docs=docs or None, reranker=models.reranker)
+        hits = search(knowledge, q.search_text, k, docs=docs or None, reranker=models.reranker, subject=q.subject)
         evidence = assess(knowledge, q, hits)
         if evidence.ok:
             break

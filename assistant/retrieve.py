@@ -127,12 +127,21 @@ def dense_text(question: str) -> str:
 
 
 def search(
-    knowledge: Knowledge, question: str, k: int, query_vector: Sequence[float] | None = None, docs: Sequence[str] | None = None, reranker: Any = None
+    knowledge: Knowledge,
+    question: str,
+    k: int,
+    query_vector: Sequence[float] | None = None,
+    docs: Sequence[str] | None = None,
+    reranker: Any = None,
+    subject: str = "",
 ) -> list[Hit]:
     """The top-k parts for a question, each with its sentences ranked; a cross-encoder ``reranker``
-    (when configured) reorders the fused candidates."""
+    (when configured) reorders the fused candidates. ``subject``, when given, is what the dense model
+    embeds in place of the question (see Query.subject)."""
     n = knowledge.settings.candidates
-    vector = np.asarray(query_vector if query_vector is not None else knowledge.embeddings.embed_query(dense_text(question)), dtype=np.float32)
+    if query_vector is None:
+        query_vector = knowledge.embeddings.embed_query(subject or dense_text(question))
+    vector = np.asarray(query_vector, dtype=np.float32)
     dense = dense_run(knowledge, vector, n, docs)
     sparse = sparse_run(knowledge, search_tokens(question), n, docs)
     fused = reciprocal_rank_fusion([[c for c, _ in dense], [c for c, _ in sparse]], k=knowledge.settings.rrf_k)

@@ -127,6 +127,13 @@ class Query:
     def asks_who(self) -> bool:
         return bool(ASK_WHO.search(self.text))
 
+    @property
+    def subject(self) -> str:
+        """What the dense model embeds: a who-question's subject without its form (由哪些部门负责？),
+        which says what kind of answer is wanted, not which passage holds it; else the question."""
+        asked = self.search_text.partition(" \u2063")[0]
+        return without_who(asked) if self.intent == "responsibility" and self.language == "zh" else ""
+
     def understood(self) -> dict[str, Any]:
         """What was understood, for `ask --json` and the API."""
         out: dict[str, Any] = {"intent": self.intent, "language": self.language}
@@ -182,6 +189,36 @@ def context_for(units: UnitTable, parts: list[Part], doc: str | None, vocabulary
         vocabulary,
         places,
     )
+
+
+CLAUSE_END = re.compile(r"[，,？?。！!；;：:]")
+LINKING = "由是归找该请问这的在向"  # single characters that tie a subject to the form that follows it
+MIN_SUBJECT = 4  # Han characters a subject needs to stand alone
+
+
+def without_who(text: str) -> str:
+    """The question without its who-asking clause: "X，谁来推进？" → X; "X由哪些单位负责？" → X;
+    "谁负责X？" → 负责X. The text unchanged when too little would remain."""
+    m = ASK_WHO.search(text)
+    if not m:
+        return ""
+    ends = [e.start() for e in CLAUSE_END.finditer(text)]
+    start = max((e + 1 for e in ends if e < m.start()), default=0)
+    end = min((e for e in ends if e >= m.end()), default=len(text))
+    others = (text[:start].rstrip("，,；; ") + text[end:]).strip("，,？?。！!；;：: ")
+    head = text[start : m.start()].rstrip(LINKING)
+    if _han(head) < MIN_SUBJECT or DEPT_NOUN.search(head):  # "这项工作的", "方案里写的责任单位都有"
+        head = ""
+    if _han(others) >= MIN_SUBJECT:
+        return f"{others}，{head}" if head else others
+    if head:
+        return head
+    tail = text[m.end() : end].strip()
+    return tail if _han(tail) >= MIN_SUBJECT else ""
+
+
+def _han(text: str) -> int:
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def language_of(text: str) -> Language:

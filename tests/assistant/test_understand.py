@@ -100,3 +100,29 @@ def test_the_restatement_names_what_was_resolved(assistant):
     assert query.restatement() == "市水立局→市水利局"
     query, _ = understand_question(assistant.knowledge, "第十二条讲的是什么？")
     assert query.restatement() == "第十二条→（十二）"
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("格尔木河城区段治理和口袋公园建设由哪些单位负责？", "格尔木河城区段治理和口袋公园建设"),
+        ("第二轮土地承包到期后再延长30年试点，谁来推进？", "第二轮土地承包到期后再延长30年试点"),
+        ("千亿级盐湖产业集群建设，方案里写的责任单位都有谁？", "千亿级盐湖产业集群建设"),
+        ("提升枸杞品牌效应，增加农牧民收入是哪些部门的事？", "提升枸杞品牌效应，增加农牧民收入"),
+        ("谁负责随迁子女教育？", "负责随迁子女教育"),
+        ("谁负责？", ""),  # nothing would remain: the dense model reads the question as asked
+        ("随迁子女教育怎么保障？", ""),  # not a who-question
+    ],
+)
+def test_who_questions_embed_their_subject_without_the_form(text, subject):
+    from assistant.understand import without_who
+
+    assert without_who(text) == subject
+
+
+def test_the_dense_search_reads_the_subject_of_a_who_question(assistant):
+    """Query.subject is what the dense model embeds; the answer is the same clause as for the full question."""
+    answer = assistant.ask("户口迁移“跨省通办”归哪个部门管？")
+    assert answer.query.subject == "户口迁移“跨省通办”"
+    assert answer.query.intent == "responsibility" and answer.citations
+    assert assistant.ask("户口迁移跨省通办").citations[0].path == answer.citations[0].path
