@@ -20,7 +20,7 @@ from assistant.llm import answer_with_llm
 from assistant.records import Answer, Citation, Hit
 from assistant.retrieve import search
 from assistant.route import expand_query, normalise, quantity_kind
-from assistant.scope import known_places, missing_document_asked, primary_documents, scoped_documents, strip_places
+from assistant.scope import coverage, known_places, mentioned_documents, missing_document_asked, primary_documents, scoped_documents, strip_places
 from assistant.understand import Query, context_for, understand
 from assistant.verify import verify
 
@@ -106,9 +106,15 @@ def _unavailable(knowledge: Knowledge, docs: tuple[str, ...]) -> str | None:
 
 def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
     if q.intent == "out_of_scope":
+        if q.elsewhere:
+            return refusal(q, prompts.REFUSAL_ELSEWHERE.format(place=q.elsewhere, scope=coverage(knowledge.documents, knowledge.indexed_docs)))
         return (
             structured.unknown_unit(q) if q.unknown_units and q.reason.endswith("responsible unit in the indexed documents") else refusal(q)
         )
+    if q.intent == "metadata" and q.attribute != "parents":  # the date or issuer of a document not provided: its text is not here
+        named = mentioned_documents(q.text, knowledge.documents, knowledge.indexed_docs)
+        if named and not any(m.number in knowledge.indexed_docs for m in named):
+            return refusal(q, prompts.REFUSAL_PARENT_MISSING.format(title=named[0].title, number=named[0].number))
     missing = missing_document_asked(q.text, knowledge.documents, knowledge.indexed_docs) if q.attribute != "parents" else None
     if missing is not None and missing.blocks:
         return refusal(q, prompts.REFUSAL_PARENT_MISSING.format(title=missing.title, number=missing.number))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from assistant import prompts
 from assistant.entities import chinese_number, find_units, numeral
 from assistant.route import normalise
+from assistant.scope import mentioned_documents
 from assistant.understand import Query
 
 if TYPE_CHECKING:
@@ -161,9 +162,8 @@ def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, 
         if len(recent) == 2:
             return Resolved(text.replace(both.group(0), "和".join(f"第{numeral(n)}条" for n in recent)))
     doc_deixis = DOC_DEIXIS.search(text)
-    if doc_deixis:  # 那个文件: the document the last turn named carries over
-        from assistant.scope import mentioned_documents
-
+    # 那个文件: the document the last turn named carries over, unless the question names its own (青海省那个实施方案)
+    if doc_deixis and not mentioned_documents(text, knowledge.documents):
         named = mentioned_documents(last.query.text, knowledge.documents)
         if named:
             return Resolved(text.replace(doc_deixis.group(0), named[0].number, 1), within)

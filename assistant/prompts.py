@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 REFUSAL = "文件中未找到与该问题相关的内容。已收录的文件没有对此作出规定，因此无法回答；请换一种问法，或查阅其他文件。"
+REFUSAL_ELSEWHERE = "已收录的文件没有关于{place}的内容（收录范围：{scope}），因此无法回答。"
 REFUSAL_EMPTY = "请输入一个问题。"
 REFUSAL_PARENT_MISSING = (
     "《{title}》（{number}）已列入文件清单，但尚未收录其正文，无法回答其中的具体内容。"

@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from index.tokenize import segment
+from index.tokenize import place_words, segment
 
 INJECTION = re.compile(
     r"忽略(以上|之前|前面|上述|所有)|无视(以上|之前|规则)|系统提示|提示词|管理员模式|开发者模式|隐藏指令|越狱|扮演|你现在是|输出你的|"
@@ -43,7 +43,7 @@ NUMBER_IN = {
     "date": re.compile(r"\d{4}年|\d{1,2}月|年底|月底|年内|\d+年|\d+日"),
 }
 DATE_ASK = re.compile(r"什么时(候|间)|何时|哪(一)?年|时间节点|截止|期限|when\b|deadline", re.I)
-STRICT_FIGURES = ("money", "rate", "people", "date")
+STRICT_FIGURES = ("money", "rate", "people", "date", "number")
 ANY_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+(个|项|年|月|日|分钟|倍|级|类|大)")
 
 
@@ -137,7 +137,17 @@ def foreign_place(question: str, vocabulary: str, known: tuple[str, ...] = ()) -
         if any(name.startswith(k) or k.startswith(stem) for k in known) or name in vocabulary:
             continue
         return name
+    for word, at in place_words(question):  # names without a suffix: 深圳的…, 那上海呢？
+        name = word.lstrip("".join(NOT_IN_NAMES))
+        after = question[at + len(word) : at + len(word) + 1]
+        if len(name) < 2 or name in vocabulary or any(name.startswith(k) or k.startswith(name) for k in known):
+            continue
+        if not after or after in PLACE_FOLLOWS:  # a place the question is about, not a word inside a phrase (满大街装…)
+            return name
     return ""
+
+
+PLACE_FOLLOWS = set("的呢有在是那这，,。？?！!、和与及市州县省区")
 
 
 @cache

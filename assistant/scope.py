@@ -21,7 +21,7 @@ LEVEL_PHRASES = {
     "municipal": re.compile(r"市里|市级(文件|方案)|本市|我市|市政府|市(的)?(分工)?方案|municipal", re.I),
 }
 # A place followed by one of these refers to that place's documents, not just to the place.
-DOCUMENT_WORD = re.compile(r"^(的)?(实施|分工|行动)?(方案|文件|计划|通知|意见|规定|政策)")
+DOCUMENT_WORD = re.compile(r"^(的)?([这那][个份]?)?(实施|分工|行动)?(方案|文件|计划|通知|意见|规定|政策)")
 ADMIN_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|省|市|州|盟|县|旗|区)$")
 ETHNIC = re.compile(r"^(?P<stem>[\u4e00-\u9fff]{2,}?)(?:[\u4e00-\u9fff]{1,3}?族)+$")
 ASKS_CONTENT = re.compile(
@@ -88,6 +88,14 @@ def known_places(documents: dict[str, DocumentMeta]) -> tuple[str, ...]:
     with its short forms (格尔木市, 格尔木, 青海省, 青海, …), longest first."""
     names = {name for meta in documents.values() for name in place_names(meta.place)}
     return tuple(sorted(names, key=lambda n: (-len(n), n)))
+
+
+def coverage(documents: dict[str, DocumentMeta], indexed: tuple[str, ...]) -> str:
+    """The places the indexed documents govern, for a refusal: 格尔木市、青海省、全国."""
+    return "、".join(dict.fromkeys(documents[n].place or NATIONAL for n in indexed if n in documents)) or "无"
+
+
+NATIONAL = "全国"
 
 
 def primary_documents(documents: dict[str, DocumentMeta], indexed: tuple[str, ...]) -> tuple[str, ...]:

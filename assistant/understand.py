@@ -105,6 +105,7 @@ class Query:
     reason: str = ""
     parts: tuple[str, ...] = ()  # the sub-questions of a question that asks several things
     within: tuple[int, ...] = ()  # clauses a follow-up is limited to (其中 / 这些条款里)
+    elsewhere: str = ""  # a place the question is about that the documents do not cover
 
     @property
     def question(self) -> str:
@@ -238,7 +239,7 @@ def understand(asked: str, text: str, ctx: Context, docs: tuple[str, ...] = ()) 
         return _refuse(base, "not a question about the documents")
     place = foreign_place(text, ctx.vocabulary, ctx.places)
     if place:
-        return _refuse(base, f"about {place}, which the documents do not cover")
+        return _replace(_refuse(base, f"about {place}, which the documents do not cover"), elsewhere=place)
     mentions = tuple(m for m in find_units(text, ctx.units) if m.name or m.written not in ctx.vocabulary)
     clauses = tuple(find_clause_refs(text, max(ctx.clause_titles, default=0), ctx.clause_titles))
     sections = tuple(find_section_refs(text, tuple(ctx.section_titles))) or tuple(

@@ -66,6 +66,32 @@ def _segments(text: str) -> tuple[str, ...]:
     return tuple(w for w in tokenizer.lcut(text) if w.strip())
 
 
+@cache
+def _tagger():  # type: ignore[no-untyped-def]
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(_jieba())
+
+
+def place_words(text: str) -> tuple[tuple[str, int], ...]:
+    """Words jieba's tagger reads as place names (ns), with their offsets; the plan's own terms and
+    units are whole words first, so they are never read as places."""
+    return _places(text)
+
+
+@lru_cache(maxsize=8192)
+def _places(text: str) -> tuple[tuple[str, int], ...]:
+    with _LOCK:
+        tagger = _tagger()
+        pairs = list(tagger.cut(text))
+    out, at = [], 0
+    for pair in pairs:
+        if pair.flag == "ns":
+            out.append((pair.word, at))
+        at += len(pair.word)
+    return tuple(out)
+
+
 def bigrams(text: str) -> list[str]:
     """Overlapping character pairs of each Chinese run, plus Latin words and numbers."""
     out: list[str] = []

@@ -43,6 +43,16 @@ def test_a_follow_up_about_another_city_is_still_refused(assistant):
     assert answer.refused and not answer.citations
 
 
+def test_a_follow_up_about_a_city_named_without_its_suffix_is_refused_and_says_so(assistant):
+    answer = ask(assistant, "谁负责老旧小区改造？", "深圳的棚户区改造呢？")
+    assert answer.refused and not answer.citations and "深圳" in answer.text and "格尔木市" in answer.text
+
+
+def test_a_follow_up_that_names_its_own_document_does_not_take_the_last_one(assistant):
+    answer = ask(assistant, "格尔木这个方案是什么时候印发的？", "青海省那个实施方案是哪天印发的？")
+    assert answer.refused and not answer.citations and "青政〔2024〕48号" in answer.text and "尚未收录" in answer.text
+
+
 def test_a_question_that_stands_alone_ignores_the_history(assistant):
     answer = ask(assistant, "谁负责随迁子女教育？", "市水利局负责哪些工作？")
     assert cited(answer) == [3, 16, 20, 21, 23, 24] and not answer.standalone

@@ -49,6 +49,14 @@ def test_off_topic_questions_stay_refused(assistant):
         assert assistant.ask(question).refused
 
 
+def test_a_figure_the_documents_do_not_state_is_refused_and_one_they_state_is_answered(assistant):
+    for question in ("格尔木市2025年的财政预算是多少？", "格尔木的社保缴费基数是多少？"):
+        answer = assistant.ask(question)
+        assert answer.refused and not answer.citations, question
+    stated = assistant.ask("老旧管网更新率要达到多少？")
+    assert not stated.refused and "50%" in stated.lead
+
+
 def _pass_rates(assistant, names: tuple[str, ...]) -> tuple[float, float]:
     """Share of questions passed, and share of out-of-scope questions refused, over the named sets."""
     from eval.dataset import load_dataset

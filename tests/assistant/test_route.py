@@ -13,6 +13,14 @@ def test_foreign_places_are_found_after_a_leading_particle():
     assert foreign_place("格尔木市谁负责随迁子女教育？", VOCAB) == ""
 
 
+def test_foreign_places_without_a_suffix_come_from_the_tagger():
+    assert foreign_place("深圳的棚户区改造呢？", VOCAB) == "深圳"
+    assert foreign_place("那上海呢？", VOCAB) == "上海"
+    assert foreign_place("西宁的老旧小区改造由谁负责？", VOCAB) == ""  # a name the documents use
+    assert foreign_place("满大街装摄像头的雪亮工程归谁管？", VOCAB) == ""  # inside a phrase, not a place asked about
+    assert foreign_place("去北京看病能报销吗？", VOCAB) == ""
+
+
 def test_document_attributes_are_read_from_the_vocabulary():
     assert document_attribute("这个方案的发文机关是哪个单位？") == "issuer"
     assert document_attribute("方案是什么时候印发的？") == "date"
@@ -37,6 +45,7 @@ def test_quantity_kinds():
     assert quantity_kind("常住人口有多少？") == "people"
     assert quantity_kind("产城融合要建设哪几个功能区？") == ""
     assert quantity_kind("工资支付保障由谁负责？") == ""
+    assert quantity_kind("格尔木的社保缴费基数是多少？") == "number"
 
 
 def test_query_expansion_adds_the_plans_own_terms():
