@@ -63,28 +63,77 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
             if sentences:
                 lines.append(prompts.QUOTE_INTRO + quote(sentences))
         else:
-            sentences = _sentences_about(knowledge, q, part)
-            found = lead_line(knowledge, q, part, sentences) if len(parts) == 1 and _asks_more_than_units(knowledge, q) else None
+            evidence = evidence_intro(knowledge, part, q.language)
+            found = lead_line(knowledge, q, part, _sentences_about(knowledge, q, part)) if len(parts) == 1 and _asks_about_content(knowledge, q, part) else None
             if found is not None:  # a question about something in the clause: the fragment that answers, first
                 lead, spans, quotes = found
                 lead_spans = spans
-                lines += [
-                    lead,
-                    prompts.CLAUSE_HEAD.format(source=source(knowledge, part), title=part.title) + "…".join(f"「{x}」" for x in quotes),
-                ]
-                sentences = []
-                extra: tuple[str, ...] = (*spans, *quotes)
-            else:
-                lines.append(prompts.CLAUSE_HEAD.format(source=source(knowledge, part), title=part.title))
-                extra = ()
-            if sentences:
-                lines.append(quote(sentences))
-            lines.append(prompts.CLAUSE_UNITS.format(units=units, count=len(part.units)) if units else prompts.CLAUSE_NO_UNITS_SHORT)
-            citations.append(citation(knowledge, part, tuple(s.text for s in sentences) + tuple(x for x in extra if x in part.text)))
+                lines += [lead] + ([evidence + "…".join(f"「{x}」" for x in quotes)] if quotes else [])
+                shown: tuple[str, ...] = (*spans, *quotes)
+                if q.asks_who:
+                    lines.append(prompts.CLAUSE_UNITS.format(units=units, count=len(part.units)) if units else prompts.CLAUSE_NO_UNITS_SHORT)
+            else:  # the clause itself: its title leads, then the opening of each of its tasks (the whole clause is in the citation)
+                openings = task_openings(part)
+                lines.append(prompts.CLAUSE_LEAD.format(path=part.path, title=part.title, source=f"（{part.doc}）"))
+                if openings:
+                    lines.append(evidence + "…".join(f"「{x}」" for x in openings) + ("…" if len(openings) < len(_task_sentences(part)) else ""))
+                lines.append(prompts.CLAUSE_UNITS.format(units=units, count=len(part.units)) if units else prompts.CLAUSE_NO_UNITS_SHORT)
+                shown = tuple(openings)
+                lead_spans = lead_spans or (part.title,)
+            citations.append(citation(knowledge, part, tuple(x for x in shown if x in part.text)))
             continue
         citations.append(citation(knowledge, part, tuple(s.text for s in sentences)))
     answer = _answer(q, lines, citations)
     return dataclasses.replace(answer, lead=lines[0], lead_spans=lead_spans) if lead_spans else answer
+
+
+MAX_OPENINGS = 70  # characters of task openings quoted under a clause looked up whole
+MIN_OPENING = 6  # an opening fragment shorter than this takes the next one too
+
+
+def _task_sentences(part: Part) -> list:
+    return [s for s in part.sentences if s.text.rstrip("。") != part.title] or list(part.sentences)
+
+
+def task_openings(part: Part) -> list[str]:
+    """The first fragment of each sentence of a clause (提升县域内外交通承载能力, 持续完善配套服务业):
+    the plan states each task first and its details after."""
+    from assistant.lead import fragments, trimmed
+
+    out: list[str] = []
+    for sentence in _task_sentences(part):
+        pieces = fragments(sentence)
+        if not pieces:
+            continue
+        end = pieces[0].end
+        for piece in pieces[1:]:
+            if end - pieces[0].start >= MIN_OPENING:
+                break
+            end = piece.end
+        text = trimmed(sentence.text[pieces[0].start - sentence.start : end - sentence.start])
+        if out and sum(len(x) for x in out) + len(text) > MAX_OPENINGS:
+            break
+        out.append(text)
+    return out
+
+
+def evidence_intro(knowledge: Knowledge, part: Part, language: str) -> str:
+    """依据《short title》 (From … in English), as passage answers write it."""
+    meta = knowledge.doc_meta(part.doc)
+    return (prompts.EVIDENCE_EN if language == "en" else prompts.EVIDENCE).format(doc_title=meta.short_title if meta else part.doc, path=part.path)
+
+
+def _asks_about_content(knowledge: Knowledge, q: Query, part: Part) -> bool:
+    """Whether a question about a clause asks about something the clause says (向谁覆盖), not about the
+    clause itself (its title, what it is about) or only its units: its topic words occur in the clause."""
+    from assistant.lead import SLOT
+    from assistant.retrieve import lexical_coverage, topic_bigrams
+
+    slot = SLOT.search(q.text)
+    noun = (slot.group(2) or "")[-2:] if slot else ""
+    if len(noun) == 2 and noun in part.title:  # 讲的是什么政策 → …市民化配套政策: the title answers
+        return False
+    return _asks_more_than_units(knowledge, q) and lexical_coverage(topic_bigrams(knowledge, q.topic), part.text) > 0
 
 
 def _asks_more_than_units(knowledge: Knowledge, q: Query) -> bool:

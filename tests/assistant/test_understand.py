@@ -126,3 +126,27 @@ def test_the_dense_search_reads_the_subject_of_a_who_question(assistant):
     assert answer.query.subject == "户口迁移“跨省通办”"
     assert answer.query.intent == "responsibility" and answer.citations
     assert assistant.ask("户口迁移跨省通办").citations[0].path == answer.citations[0].path
+
+
+def test_a_clause_looked_up_whole_leads_with_its_title_then_the_opening_of_each_task(assistant):
+    answer = assistant.ask("第十二条讲的是什么？")
+    first, evidence, units = answer.text.split("\n")
+    assert first.startswith("四（十二）「优化提升县城综合承载能力」") and len(first) <= 100
+    part = next(p for p in assistant.knowledge.parts if p.kind == "clause" and p.number == 12)
+    assert evidence.startswith("依据《") and "「提升县域内外交通承载能力」" in evidence
+    assert all(q in part.text for q in answer.citations[0].quotes)  # the openings are verbatim
+    assert all(u in units for u in part.unit_names)  # every unit, none dropped
+    assert len(answer.text) < len(part.text)  # the whole clause stays in the citation
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [("第十五条的标题是什么？", "强化县域产业发展人才支撑"), ("第十项讲的是什么政策？", "市民化配套政策")],
+)
+def test_a_question_about_the_clause_itself_is_answered_by_its_title(assistant, question, lead):
+    assert lead in assistant.ask(question).lead
+
+
+def test_a_question_about_something_in_a_clause_leads_with_the_fragment_and_omits_units_it_did_not_ask_for(assistant):
+    answer = assistant.ask("第二十三项里，城镇新建绿色建筑占新建建筑的比例要保持在多少？")
+    assert "100%" in answer.lead and "责任单位" not in answer.text
