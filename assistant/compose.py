@@ -6,7 +6,7 @@ from assistant import prompts, structured
 from assistant.cite import citation, quote, source, unit_label
 from assistant.entities import title_named
 from assistant.knowledge import Knowledge
-from assistant.lead import compact_source, evidence_window, lead_line, lead_span
+from assistant.lead import LEAD_SENTENCES, compact_source, evidence_window, lead_line, lead_span
 from assistant.records import Answer, Hit
 from assistant.retrieve import lexical_coverage, topic_bigrams
 from assistant.route import has_figure
@@ -78,7 +78,7 @@ def passage(knowledge: Knowledge, routed: Query, hits: list[Hit]) -> Answer:
     if routed.quantity:
         hit = next((h for h in hits[:3] if any(has_figure(s.text, routed.quantity) for s in h.sentences)), hit)
     sentences = best_sentences(knowledge, hit, routed)
-    ranked = sorted(sentences, key=lambda s: hit.sentences.index(s) if s in hit.sentences else len(hit.sentences))
+    ranked = sorted(best_sentences(knowledge, hit, routed, LEAD_SENTENCES), key=lambda s: hit.sentences.index(s) if s in hit.sentences else len(hit.sentences))
     lead_info = lead_line(knowledge, routed, hit.part, ranked)
     if lead_info is None:
         template = prompts.ELIGIBILITY if routed.route == "eligibility" else prompts.FACT
@@ -90,7 +90,10 @@ def passage(knowledge: Knowledge, routed: Query, hits: list[Hit]) -> Answer:
     evidence = (prompts.EVIDENCE_EN if routed.language == "en" else prompts.EVIDENCE).format(
         doc_title=_short(knowledge, hit.part), path=hit.part.path
     )
-    text = f"{lead}\n{evidence}" + "…".join(f"「{w}」" for w in windows) if windows else lead
+    if windows:
+        text = f"{lead}\n{evidence}" + "…".join(f"「{w}」" for w in windows)
+    else:  # the lead is all the evidence there is: name the document and the clause it stands in
+        text = f"{lead}\n{evidence}" + prompts.EVIDENCE_WHERE.format(path=hit.part.path, title=hit.part.title)
     return Answer(routed.question, text, (citation(knowledge, hit.part, tuple(windows)),), False, routed.route, lead=lead, lead_spans=spans)
 
 

@@ -32,6 +32,8 @@ MODAL = re.compile(r"不得|可以|可|允许|应当|须|需|纳入|享有|享�
 WINDOW = 1  # fragments of context before the lead in the evidence quote (what the lead answers about)
 MAX_CONTEXT = 48  # characters of that context
 MAX_EVIDENCE = 60  # characters of quoted evidence after the lead
+LEAD_SENTENCES = 6  # best sentences of a part the lead is looked for in
+TITLE_WEIGHT = 0.6  # weight kept by question words the clause title holds
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,8 @@ def lead_span(knowledge: Knowledge, q: Query, sentences: list[Sentence], title: 
     with a colon takes in what the colon introduces.
     """
     weights = topic_bigrams(knowledge, q.search_text)  # the question with the plan's own terms for its words
+    if title:  # words the clause's title shares with the question say which clause, not which sentence
+        weights = {b: w * TITLE_WEIGHT if b in title else w for b, w in weights.items()}
     slots = slot_words(q.text)
     best: tuple[float, Lead] | None = None
     candidates = [s for s in sentences if trimmed(s.text) != trimmed(title)] or sentences
@@ -155,15 +159,18 @@ def trimmed(text: str) -> str:
     return text.rstrip("，；。：！？,;: ")
 
 
-def evidence_window(lead: Lead) -> str:
-    """The lead's sentence cut to the lead and the fragment before it (what the lead answers about)."""
+def evidence_window(lead: Lead, weights: dict[str, float] | None = None) -> str:
+    """The lead's sentence cut to the lead and the fragment before it (what the lead answers about);
+    given the question's ``weights``, a fragment before that shares none of its words is not context."""
     sentence, start, end = lead.sentence, lead.spans[0].start, lead.spans[-1].end
     pieces = fragments(sentence)
     inside = [i for i, p in enumerate(pieces) if p.start < end and p.end > start]
     if not inside:
         return sentence.text
     i, j = max(0, inside[0] - WINDOW), inside[-1]
-    while i < inside[0] and pieces[inside[0]].start - pieces[i].start > MAX_CONTEXT:
+    while i < inside[0] and (
+        pieces[inside[0]].start - pieces[i].start > MAX_CONTEXT or (weights is not None and not lexical_coverage(weights, pieces[i].text))
+    ):
         i += 1
     return sentence.text[pieces[i].start - sentence.start : pieces[j].end - sentence.start]
 
@@ -175,11 +182,16 @@ def supporting_quotes(knowledge: Knowledge, q: Query, leads: list[Lead], others:
     texts = [lead.text for lead in leads]
     quotes: list[str] = []
     for lead in leads:
-        window = evidence_window(lead)
+        window = evidence_window(lead, topic_bigrams(knowledge, q.search_text))
         if trimmed(window) not in texts and window not in quotes:
             quotes.append(window)
+    shown = "".join(texts + quotes)
     weights = topic_bigrams(knowledge, q.search_text)
     slots = slot_words(q.text)
+    figure = bool(q.quantity) and not has_figure(shown, q.quantity)
+    if q.quantity and not figure:  # the asked figure is shown: another sentence must add question words the lead leaves out
+        weights = {b: w for b, w in weights.items() if b not in shown}
+        slots = [w for w in slots if w not in shown]
     used = {lead.sentence for lead in leads}
     for sentence in others:
         if sentence in used:
@@ -188,7 +200,7 @@ def supporting_quotes(knowledge: Knowledge, q: Query, leads: list[Lead], others:
         keep = [
             p
             for p in pieces
-            if lexical_coverage(weights, p.text) > 0 or (q.quantity and has_figure(p.text, q.quantity)) or any(w in p.text for w in slots)
+            if lexical_coverage(weights, p.text) > 0 or (figure and has_figure(p.text, q.quantity)) or any(w in p.text for w in slots)
         ]
         runs: list[list[Span]] = []
         for p in keep:
@@ -225,7 +237,7 @@ def lead_line(knowledge: Knowledge, q: Query, part: Part, sentences: list[Senten
     asks = [dataclasses.replace(q, text=p, search_text=expand_query(p), quantity=quantity_kind(p), parts=()) for p in q.parts] or [q]
     leads: list[Lead] = []
     for sub in asks:
-        found = lead_span(knowledge, sub, body[:2], part.title)
+        found = lead_span(knowledge, sub, body[:LEAD_SENTENCES], part.title)
         if found is not None and found.text not in [lead.text for lead in leads]:
             leads.append(found)
     if not leads:

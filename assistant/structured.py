@@ -404,7 +404,8 @@ def metadata(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | 
     citations = []
     if evidence is not None:
         part, sentences = evidence
-        lines.append(prompts.QUOTE_INTRO + quote_text(sentences[:2]))
+        if not all(x.rstrip("：:。，") in lines[0] for x in sentences[:2]):  # nothing that only repeats the lead
+            lines.append(prompts.QUOTE_INTRO + quote_text(sentences[:2]))
         citations.append(citation(knowledge, part, tuple(sentences[:2])))
     return _answer(q, lines, citations)
 

@@ -35,6 +35,9 @@ def test_slot_words_are_the_verb_and_the_asked_noun():
         ("我持暂住证，能参加城乡居民医保吗？", "同等享受政府补助"),
         ("各责任单位每年什么时候之前要做年度总结？", "每年12月底前"),
         ("哪个部门承担的任务最多？", "市发展和改革委员会"),
+        # The answer sentence may rank low among the clause's sentences; words the clause title shares
+        # with the question (智慧城市) do not pick the sentence, the answer slot (打造…平台) does.
+        ("智慧城市要打造哪些平台？", "城市信息模型（CIM）基础平台和城市运行管理平台"),
     ],
 )
 def test_the_first_line_answers(assistant, question, expected):
@@ -83,3 +86,23 @@ def test_english_questions_get_english_framing(assistant):
 def test_answers_are_short(assistant):
     answer = assistant.ask("老旧管网更新率要达到多少？")
     assert len(answer.text) <= 120 and "《格尔木市贯彻落实新型城镇化五年行动计划分工方案》" in answer.text
+
+
+def test_context_before_the_lead_is_kept_only_when_it_shares_the_questions_words():
+    from assistant.lead import Lead, evidence_window
+
+    sentence = Sentence("鼓励建设超低能耗建筑，城镇新建绿色建筑占新建建筑比例保持在100%。", 0, 35)
+    lead = Lead((fragments(sentence)[1],), sentence)
+    assert evidence_window(lead) == sentence.text  # no question given: the fragment before is context
+    assert evidence_window(lead, {"建筑": 1.0}) == sentence.text  # it shares the question's words
+    assert evidence_window(lead, {"比例": 1.0, "绿色": 1.0}) == trimmed(fragments(sentence)[1].text) + "。"
+
+
+def test_a_lead_that_is_all_the_evidence_names_the_document_and_clause_once(assistant):
+    answer = assistant.ask("老旧管网更新率得搞到多少")
+    assert answer.text.split("\n")[1] == "依据《格尔木市贯彻落实新型城镇化五年行动计划分工方案》五（十八）「扎实推进城镇老旧小区改造」"
+
+
+def test_a_record_answer_does_not_quote_again_what_its_lead_already_quotes(assistant):
+    answer = assistant.ask("这个通知的主送单位有哪些？")
+    assert "原文" not in answer.text and answer.citations[0].quotes  # the quote stays in the citation

@@ -46,6 +46,7 @@ def test_quantity_kinds():
     assert quantity_kind("产城融合要建设哪几个功能区？") == ""
     assert quantity_kind("工资支付保障由谁负责？") == ""
     assert quantity_kind("格尔木的社保缴费基数是多少？") == "number"
+    assert quantity_kind("燃气物联网监测系统多长时间内实现城镇全覆盖？") == "date"
 
 
 def test_query_expansion_adds_the_plans_own_terms():
