@@ -189,7 +189,10 @@ def supporting_quotes(knowledge: Knowledge, q: Query, leads: list[Lead], others:
     weights = topic_bigrams(knowledge, q.search_text)
     slots = slot_words(q.text)
     figure = bool(q.quantity) and not has_figure(shown, q.quantity)
-    if q.quantity and not figure:  # the asked figure is shown: another sentence must add question words the lead leaves out
+    noun = SLOT.search(q.text)
+    asked = re.sub(r"[要是有和与及在了的吗呢]+$", "", noun.group(2) or "")[-2:] if noun else ""
+    if (q.quantity and not figure) or (len(asked) == 2 and asked in "".join(texts)):
+        # The lead shows what was asked (the figure, the asked noun): another sentence must add question words it leaves out.
         weights = {b: w for b, w in weights.items() if b not in shown}
         slots = [w for w in slots if w not in shown]
     used = {lead.sentence for lead in leads}

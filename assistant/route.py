@@ -30,7 +30,7 @@ GENERIC_PLACES = ("本", "我", "全", "该", "各", "设区", "城", "省")  # 
 # "哪几个" lists things; "多少" asks for a figure.
 # "几个" asks a figure after 有/是/共… or at the end ("有几个？"), not in "刚招了几个大学生".
 QUANTITY = re.compile(
-    r"多少|(?:有|是|共|要|分别|到底|达到)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)[^，,。；\u4e00-\u9fff]*[？?]?$|什么时(候|间)|多长时间|多久|何时|哪(一)?年|截止|期限|how (much|many)|how long|what percentage|what (\w+ )?rate|when\b|deadline",
+    r"多少|(?:有|是|共|要|分别|到底|达到)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)[^，,。；\u4e00-\u9fff]*[？?]?$|什么时(候|间)|多长时间|多久|几(年|个月|天)(之|以)?内|何时|哪(一)?年|截止|期限|how (much|many)|how long|what percentage|what (\w+ )?rate|when\b|deadline",
     re.I,
 )
 MONEY = re.compile(r"钱|租金|房价|价格|票价|投资|投入|预算|经费|拨款|金额|资金|费用|工资|收入|标准|cost|price|rent|budget|funding", re.I)
@@ -42,7 +42,7 @@ NUMBER_IN = {
     "people": re.compile(r"\d[\d.]*\s*万?人(?!民)"),
     "date": re.compile(r"\d{4}年|\d{1,2}月|年底|月底|年内|\d+年|\d+日"),
 }
-DATE_ASK = re.compile(r"什么时(候|间)|多长时间|多久|how long|何时|哪(一)?年|时间节点|截止|期限|when\b|deadline", re.I)
+DATE_ASK = re.compile(r"什么时(候|间)|多长时间|多久|几(年|个月|天)(之|以)?内|how long|何时|哪(一)?年|时间节点|截止|期限|when\b|deadline", re.I)
 STRICT_FIGURES = ("money", "rate", "people", "date", "number")
 ANY_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+(个|项|年|月|日|分钟|倍|级|类|大)")
 

@@ -15,8 +15,9 @@ from assistant import prompts
 from assistant.cite import citation, quote, source, unit_label
 from assistant.knowledge import Knowledge
 from assistant.lead import lead_line
+from assistant.route import document_attribute
 from assistant.records import Answer, Citation
-from assistant.understand import SHARED, Query
+from assistant.understand import ASK_COUNT, SHARED, Query
 from index.records import Part
 
 MAX_LISTED_QUOTES = 2
@@ -68,6 +69,7 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
             if found is not None:  # a question about something in the clause: the fragment that answers, first
                 lead, spans, quotes = found
                 lead_spans = spans
+                # The question named this clause: when the lead is all the evidence, the lead's source says where it stands.
                 lines += [lead] + ([evidence + "…".join(f"「{x}」" for x in quotes)] if quotes else [])
                 shown: tuple[str, ...] = (*spans, *quotes)
                 if q.asks_who:
@@ -75,6 +77,10 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
             else:  # the clause itself: its title leads, then the opening of each of its tasks (the whole clause is in the citation)
                 openings = task_openings(part)
                 lines.append(prompts.CLAUSE_LEAD.format(path=part.path, title=part.title, source=f"（{part.doc}）"))
+                if document_attribute(q.text) == "title":  # 这一条的标题是什么: the title is the answer
+                    citations.append(citation(knowledge, part, (part.title,)))
+                    lead_spans = lead_spans or (part.title,)
+                    continue
                 if openings:
                     lines.append(evidence + "…".join(f"「{x}」" for x in openings) + ("…" if len(openings) < len(_task_sentences(part)) else ""))
                 lines.append(prompts.CLAUSE_UNITS.format(units=units, count=len(part.units)) if units else prompts.CLAUSE_NO_UNITS_SHORT)
@@ -87,7 +93,7 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
     return dataclasses.replace(answer, lead=lines[0], lead_spans=lead_spans) if lead_spans else answer
 
 
-MAX_OPENINGS = 70  # characters of task openings quoted under a clause looked up whole
+MAX_OPENINGS = 48  # characters of task openings quoted under a clause looked up whole
 MIN_OPENING = 6  # an opening fragment shorter than this takes the next one too
 
 
@@ -245,11 +251,12 @@ def shared(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer:
     names = "、".join(unit_label(knowledge, u, q.language) for u in units)
     if not parts:
         return Answer(q.question, prompts.SHARED_NONE.format(units=names), (), True, "by_unit")
-    lines = [prompts.SHARED_HEAD.format(units=names, count=len(parts))]
+    one_doc = len({p.doc for p in parts}) == 1
+    lines = [prompts.SHARED_HEAD.format(units=names, count=len(parts), doc=f"（{parts[0].doc}）" if one_doc else "")]
     for i, part in enumerate(parts, 1):
         others = "、".join(n for n in part.unit_names if n not in units)
         template = prompts.BY_UNIT_ITEM if others else prompts.BY_UNIT_ITEM_ALONE
-        lines.append(template.format(i=i, doc=part.doc, path=part.path, title=part.title, others=others))
+        lines.append(template.format(i=i, doc="" if one_doc else f"{part.doc} ", path=part.path, title=part.title, others=others))
     return _answer(q, lines, [citation(knowledge, p) for p in parts])
 
 
@@ -257,17 +264,20 @@ def by_unit(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer:
     """What a unit is responsible for: every clause whose 责任单位 names it, from the parsed records."""
     lines: list[str] = []
     cited: dict[str, Part] = {}
+    counting = bool(ASK_COUNT.search(q.text))
     for unit in q.units:
         parts = [p for p in knowledge.parts_naming(unit, docs) if not q.within or p.number in q.within]
         label = unit_label(knowledge, unit, q.language)
         if not parts:
             lines.append(prompts.BY_UNIT_NONE.format(unit=label))
             continue
-        lines.append(prompts.BY_UNIT_HEAD.format(unit=label, count=len(parts)))
+        one_doc = len({p.doc for p in parts}) == 1  # one document: its 文号 once, in the head
+        lines.append(prompts.BY_UNIT_HEAD.format(unit=label, count=len(parts), doc=f"（{parts[0].doc}）" if one_doc else ""))
         for i, part in enumerate(parts, 1):
-            others = "、".join(n for n in part.unit_names if n != unit)
+            # How many tasks a department has: the tasks, without who else shares each
+            others = "" if counting else "、".join(n for n in part.unit_names if n != unit)
             template = prompts.BY_UNIT_ITEM if others else prompts.BY_UNIT_ITEM_ALONE
-            lines.append(template.format(i=i, doc=part.doc, path=part.path, title=part.title, others=others))
+            lines.append(template.format(i=i, doc="" if one_doc else f"{part.doc} ", path=part.path, title=part.title, others=others))
             cited[part.id] = part
     if not cited:
         return Answer(q.question, "\n".join(lines), (), True, "by_unit")
@@ -364,15 +374,16 @@ def metadata(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | 
     general = next((p for p in parts if p.kind == "section"), None)
     head = f"本方案（{meta.number}）"
 
-    def finding(part: Part | None, pattern: str) -> tuple[Part, list[str]] | None:
+    def finding(part: Part | None, pattern: str, whole: bool = False) -> tuple[Part, list[str]] | None:
+        """The sentences that state it, each cut to the fragment that does (and the next, when that one is short)."""
         if part is None:
             return None
-        found = list(dict.fromkeys(s.text for s in part.sentences if re.search(pattern, s.text)))
+        found = list(dict.fromkeys(s.text if whole else _stating(s.text, pattern) for s in part.sentences if re.search(pattern, s.text)))
         return (part, found) if found else None
 
     attribute = q.attribute
     if attribute == "recipients":  # the notice's salutation line: the bodies it is addressed to
-        evidence = finding(notice, r"[：:]$")
+        evidence = finding(notice, r"[：:]$", whole=True)
         lines = (
             [prompts.META_RECIPIENTS.format(recipients=evidence[1][0].rstrip("：:"), source=f"（{meta.number} 通知）")] if evidence else []
         )
@@ -408,6 +419,20 @@ def metadata(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | 
             lines.append(prompts.QUOTE_INTRO + quote_text(sentences[:2]))
         citations.append(citation(knowledge, part, tuple(sentences[:2])))
     return _answer(q, lines, citations)
+
+
+FRAGMENT_END = re.compile(r"[^，；。]+[，；。]?")
+MIN_STATING = 12  # characters: a stating fragment shorter than this takes the next one too
+
+
+def _stating(sentence: str, pattern: str) -> str:
+    """The fragment of a sentence that matches a pattern (到2030年，全市常住人口城镇化率稳步提升)."""
+    pieces = [m.group(0) for m in FRAGMENT_END.finditer(sentence) if m.group(0).strip()]
+    for i, piece in enumerate(pieces):
+        if re.search(pattern, piece):
+            end = i + 1 if len(piece) >= MIN_STATING or i + 1 == len(pieces) else i + 2
+            return "".join(pieces[i:end]).rstrip("，；")
+    return sentence
 
 
 def _chinese_date(iso: str) -> str:

@@ -150,3 +150,20 @@ def test_a_question_about_the_clause_itself_is_answered_by_its_title(assistant, 
 def test_a_question_about_something_in_a_clause_leads_with_the_fragment_and_omits_units_it_did_not_ask_for(assistant):
     answer = assistant.ask("第二十三项里，城镇新建绿色建筑占新建建筑的比例要保持在多少？")
     assert "100%" in answer.lead and "责任单位" not in answer.text
+
+
+def test_a_clause_title_question_is_answered_by_the_title_alone(assistant):
+    answer = assistant.ask("第十五条的标题是什么？")
+    assert answer.text == "四（十五）「强化县域产业发展人才支撑」（格政办发〔2025〕25号）" and answer.citations[0].clause == 15
+
+
+def test_counting_a_departments_tasks_lists_them_without_their_co_units(assistant):
+    counted = assistant.ask("公安局参与的任务有几项？")
+    assert counted.text.startswith("市公安局在3项任务中被列为责任单位（格政办发〔2025〕25号）") and "共同责任单位" not in counted.text
+    listed = assistant.ask("公安局负责什么？")
+    assert "共同责任单位：市数据局" in listed.text and len(listed.citations) == 3
+
+
+def test_metadata_evidence_is_the_fragment_that_states_it(assistant):
+    answer = assistant.ask("What is the target year of the plan?")
+    assert "2030" in answer.lead and "「到2030年，全市常住人口城镇化率稳步提升」" in answer.text
