@@ -139,14 +139,17 @@ def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
         if listing is not None:
             return listing
     parts = subquestions(q)
+    answered: list[Answer] = []
     if len(parts) > 1:
-        combined = _answer_parts(knowledge, parts, k, models)
-        if combined is not None:
-            return combined
+        answered = _answer_parts(knowledge, parts, k, models)
+        if len(answered) > 1:
+            return _joined(parts[0], answered)
     hits, evidence = _search_primary_first(knowledge, q, k, models)
     quoted = _quoted_parts(knowledge, q, hits)
     if quoted:  # a phrase quoted from the documents is evidence enough: answer from where it stands
         hits = quoted
+    if not evidence.ok and not quoted and answered:  # the whole rambles; one of its parts is answered
+        return answered[0]
     if not evidence.ok and not quoted and not (q.intent == "overview" and q.overview):
         answer = refusal(q)
     else:
@@ -213,16 +216,19 @@ def subquestions(q: Query) -> list[Query]:
     return [dataclasses.replace(q, search_text=expand_query(p), quantity=quantity_kind(p), parts=()) for p in q.parts]
 
 
-def _answer_parts(knowledge: Knowledge, parts: list[Query], k: int, models: Models) -> Answer | None:
-    """Answer each sub-question; when they land on different clauses, join the answers."""
+def _answer_parts(knowledge: Knowledge, parts: list[Query], k: int, models: Models) -> list[Answer]:
+    """Each sub-question answered on its own evidence; one answer when they all land on the same clauses."""
     answers = []
     for sub in parts:
         hits, evidence = _search_primary_first(knowledge, sub, k, models)
         if hits and evidence.ok:
             answers.append(dataclasses.replace(compose(knowledge, sub, hits), hits=tuple(hits)))
     cited = {c.path for a in answers for c in a.citations}
-    if len(answers) < 2 or len(cited) < 2:
-        return None
+    return answers if len(cited) > 1 else answers[:1]
+
+
+def _joined(first: Query, answers: list[Answer]) -> Answer:
+    """The answers to the parts of one question, joined, each citation once."""
     citations: dict[tuple[str, str], Citation] = {}
     for a in answers:
         for c in a.citations:
@@ -231,7 +237,7 @@ def _answer_parts(knowledge: Knowledge, parts: list[Query], k: int, models: Mode
                 c = dataclasses.replace(c, quotes=tuple(dict.fromkeys(citations[key].quotes + c.quotes)))
             citations[key] = c
     hits = tuple(h for a in answers for h in a.hits)
-    return Answer(parts[0].question, "\n".join(a.text for a in answers), tuple(citations.values()), False, parts[0].route, hits=hits)
+    return Answer(first.question, "\n".join(a.text for a in answers), tuple(citations.values()), False, first.route, hits=hits)
 
 
 def build_chain(knowledge: Knowledge, models: Models | None = None) -> Runnable[Any, Answer]:

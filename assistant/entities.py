@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from index.parse import cn_number
+from index.tokenize import segment
 from index.units import UnitTable
 
 How = Literal["exact", "alias", "english", "typo"]
@@ -198,8 +199,23 @@ def _org_name(text: str, end: int, taken: list[bool], table: UnitTable) -> UnitM
         return None
     if not head.endswith(STRONG_SUFFIX) and not head.startswith(PLACE_PREFIX):
         return None  # 组织部 alone is too vague to judge; 市委组织部 is a department
+    if end not in word_ends(text):
+        return None  # the ending is inside a word: 格尔木上公办学校 names a school, not a 办
     suggestions = tuple(dict.fromkeys(n for d, _, n in _close_forms(head, table) if d <= (2 if len(head) >= 5 else 1)))[:3]
     return UnitMention(head, "", "unknown", end - len(head), end, suggestions)
+
+
+@lru_cache(maxsize=4096)
+def word_ends(text: str) -> frozenset[int]:
+    """Offsets where jieba's words end in a text."""
+    ends, at = set(), 0
+    for word in segment(text):
+        found = text.find(word, at)
+        if found < 0:
+            continue
+        at = found + len(word)
+        ends.add(at)
+    return frozenset(ends)
 
 
 # Words that end like an organisation but name none.

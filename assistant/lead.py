@@ -30,8 +30,9 @@ ASKS_CONTENT = re.compile(r"哪些|哪几|什么|哪个|哪种|如何|怎么|怎
 # What a rule allows or requires: the words eligibility answers turn on.
 MODAL = re.compile(r"不得|可以|可|允许|应当|须|需|纳入|享有|享受|放开|取消|按规定|符合条件|同等")
 WINDOW = 1  # fragments of context before the lead in the evidence quote (what the lead answers about)
+AFTER = 1  # fragments after it (what the lead's subject is asked to do)
 MAX_CONTEXT = 48  # characters of that context
-MAX_EVIDENCE = 60  # characters of quoted evidence after the lead
+MAX_EVIDENCE = 60  # characters of evidence quoted from another sentence than the lead's
 LEAD_SENTENCES = 6  # best sentences of a part the lead is looked for in
 TITLE_WEIGHT = 0.6  # weight kept by question words the clause title holds
 
@@ -159,15 +160,19 @@ def trimmed(text: str) -> str:
     return text.rstrip("，；。：！？,;: ")
 
 
-def evidence_window(lead: Lead, weights: dict[str, float] | None = None) -> str:
+def evidence_window(lead: Lead, weights: dict[str, float] | None = None, answered: bool = True) -> str:
     """The lead's sentence cut to the lead and the fragment before it (what the lead answers about);
-    given the question's ``weights``, a fragment before that shares none of its words is not context."""
+    given the question's ``weights``, a fragment before that shares none of its words is not context.
+    A lead that does not show what was asked (``answered`` false) takes the fragment after it too: the
+    plan names a task first and says what it requires next (深化农村低保专项治理工作，坚决防止“漏保、错保”)."""
     sentence, start, end = lead.sentence, lead.spans[0].start, lead.spans[-1].end
     pieces = fragments(sentence)
     inside = [i for i, p in enumerate(pieces) if p.start < end and p.end > start]
     if not inside:
         return sentence.text
-    i, j = max(0, inside[0] - WINDOW), inside[-1]
+    i, j = max(0, inside[0] - WINDOW), min(len(pieces) - 1, inside[-1] + (0 if answered else AFTER))
+    if j > inside[-1] and pieces[j].end - pieces[inside[-1]].end > MAX_CONTEXT:
+        j = inside[-1]
     while i < inside[0] and (
         pieces[inside[0]].start - pieces[i].start > MAX_CONTEXT or (weights is not None and not lexical_coverage(weights, pieces[i].text))
     ):
@@ -175,23 +180,32 @@ def evidence_window(lead: Lead, weights: dict[str, float] | None = None) -> str:
     return sentence.text[pieces[i].start - sentence.start : pieces[j].end - sentence.start]
 
 
+def lead_answers(q: Query, lead: str) -> bool:
+    """Whether a lead shows what the question asks: the asked figure, or the asked noun (什么方式 → 方式)."""
+    if q.quantity:
+        return has_figure(lead, q.quantity)
+    noun = SLOT.search(q.text)
+    asked = re.sub(r"[要是有和与及在了的吗呢]+$", "", noun.group(2) or "")[-2:] if noun else ""
+    return len(asked) == 2 and asked in lead
+
+
 def supporting_quotes(knowledge: Knowledge, q: Query, leads: list[Lead], others: list[Sentence]) -> list[str]:
     """The evidence under a lead: the lead in its sentence (with the fragment before it), then another
     sentence cut to the fragments that matter (those that share the question's words, hold the asked
     figure or the answer slot); what is cut becomes …. Nothing that only repeats the lead."""
     texts = [lead.text for lead in leads]
+    answered = lead_answers(q, "".join(texts))
     quotes: list[str] = []
     for lead in leads:
-        window = evidence_window(lead, topic_bigrams(knowledge, q.search_text))
+        window = evidence_window(lead, topic_bigrams(knowledge, q.search_text), answered)
         if trimmed(window) not in texts and window not in quotes:
             quotes.append(window)
     shown = "".join(texts + quotes)
+    windows = len(quotes)  # the budget below is for what another sentence adds
     weights = topic_bigrams(knowledge, q.search_text)
     slots = slot_words(q.text)
     figure = bool(q.quantity) and not has_figure(shown, q.quantity)
-    noun = SLOT.search(q.text)
-    asked = re.sub(r"[要是有和与及在了的吗呢]+$", "", noun.group(2) or "")[-2:] if noun else ""
-    if (q.quantity and not figure) or (len(asked) == 2 and asked in "".join(texts)):
+    if answered:
         # The lead shows what was asked (the figure, the asked noun): another sentence must add question words it leaves out.
         weights = {b: w for b, w in weights.items() if b not in shown}
         slots = [w for w in slots if w not in shown]
@@ -213,7 +227,7 @@ def supporting_quotes(knowledge: Knowledge, q: Query, leads: list[Lead], others:
                 runs.append([p])
         for run in runs:
             text = sentence.text[run[0].start - sentence.start : run[-1].end - sentence.start]
-            if trimmed(text) not in texts and sum(len(x) for x in quotes) + len(text) <= MAX_EVIDENCE:
+            if trimmed(text) not in texts and sum(len(x) for x in quotes[windows:]) + len(text) <= MAX_EVIDENCE:
                 quotes.append(text)
         break  # one more sentence at most
     return quotes

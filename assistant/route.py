@@ -104,8 +104,14 @@ def expand_query(question: str) -> str:
     return question if not extra else question + " \u2063" + " ".join(extra)
 
 
+# "What is the total budget …?": an English question that asks for an amount by naming it.
+AMOUNT_ASK = re.compile(r"\bwhat(?:'s| is| are| was| will be)\b[^?]*\b(budget|cost|price|rent|funding|investment|amount|fee)s?\b", re.I)
+
+
 def quantity_kind(question: str) -> str:
     """'money', 'rate', 'people', 'date', 'number' or '' — what kind of figure the question asks for."""
+    if AMOUNT_ASK.search(question):
+        return "money"
     if not QUANTITY.search(question):
         return ""
     if MONEY.search(question) and re.search(r"多少|how much", question, re.I):

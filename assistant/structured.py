@@ -14,7 +14,7 @@ from collections import Counter
 from assistant import prompts
 from assistant.cite import citation, quote, source, unit_label
 from assistant.knowledge import Knowledge
-from assistant.lead import lead_line
+from assistant.lead import compact_source, lead_line
 from assistant.route import document_attribute
 from assistant.records import Answer, Citation
 from assistant.understand import ASK_COUNT, SHARED, Query
@@ -52,14 +52,16 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
     citations = []
     lead_spans: tuple[str, ...] = ()
     for part in parts:
-        units = "、".join(unit_label(knowledge, u, q.language) for u in part.unit_names)
-        if q.asks_who and not _asks_more_than_units(knowledge, q):
-            head = (
-                prompts.RESPONSIBLE.format(source=source(knowledge, part), title=part.title, units=units)
-                if units
-                else prompts.CLAUSE_NO_UNITS.format(source=source(knowledge, part), title=part.title)
-            )
-            lines.append(head + (prompts.UNIT_COUNT.format(count=len(part.units)) if units else ""))
+        units = (", " if q.language == "en" else "、").join(unit_label(knowledge, u, q.language) for u in part.unit_names)
+        if q.asks_who and not _asks_more_than_units(knowledge, q, part):
+            if units:  # the unit list leads, then which clause it is
+                english = q.language == "en"
+                where = compact_source(part) if not english else f"{part.doc} {part.path}"
+                lines.append((prompts.RESPONSIBLE_LEAD_EN if english else prompts.RESPONSIBLE_LEAD).format(units=units, source=where))
+                body = prompts.CLAUSE_UNITS_BODY_EN if english else prompts.CLAUSE_UNITS_BODY
+                lines.append(body.format(doc_title=_short_title(knowledge, part), path=part.path, title=part.title, count=len(part.units)))
+            else:
+                lines.append(prompts.CLAUSE_NO_UNITS.format(source=source(knowledge, part), title=part.title))
             sentences = list(part.sentences[1:2] or part.sentences[:1]) if not units else []
             if sentences:
                 lines.append(prompts.QUOTE_INTRO + quote(sentences))
@@ -123,6 +125,11 @@ def task_openings(part: Part) -> list[str]:
     return out
 
 
+def _short_title(knowledge: Knowledge, part: Part) -> str:
+    meta = knowledge.doc_meta(part.doc)
+    return meta.short_title if meta else part.doc
+
+
 def evidence_intro(knowledge: Knowledge, part: Part, language: str) -> str:
     """依据《short title》 (From … in English), as passage answers write it."""
     meta = knowledge.doc_meta(part.doc)
@@ -139,14 +146,15 @@ def _asks_about_content(knowledge: Knowledge, q: Query, part: Part) -> bool:
     noun = (slot.group(2) or "")[-2:] if slot else ""
     if len(noun) == 2 and noun in part.title:  # 讲的是什么政策 → …市民化配套政策: the title answers
         return False
-    return _asks_more_than_units(knowledge, q) and lexical_coverage(topic_bigrams(knowledge, q.topic), part.text) > 0
+    return _asks_more_than_units(knowledge, q, part) and lexical_coverage(topic_bigrams(knowledge, q.topic), part.text) > 0
 
 
-def _asks_more_than_units(knowledge: Knowledge, q: Query) -> bool:
-    """Whether a question about a clause asks about its content (向谁覆盖), not only who is responsible."""
+def _asks_more_than_units(knowledge: Knowledge, q: Query, part: Part) -> bool:
+    """Whether a question about a clause asks about its content (向谁覆盖), not only who is responsible;
+    words of the clause's own title only name the clause (第16条保障土地财政等要素，责任单位？)."""
     from assistant.retrieve import topic_bigrams
 
-    return bool(topic_bigrams(knowledge, q.topic)) if q.topic else False
+    return any(b not in part.title for b in topic_bigrams(knowledge, q.topic)) if q.topic else False
 
 
 def _sentences_about(knowledge: Knowledge, q: Query, part: Part) -> list:

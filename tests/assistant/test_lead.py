@@ -106,3 +106,8 @@ def test_a_lead_that_is_all_the_evidence_names_the_document_and_clause_once(assi
 def test_a_record_answer_does_not_quote_again_what_its_lead_already_quotes(assistant):
     answer = assistant.ask("这个通知的主送单位有哪些？")
     assert "原文" not in answer.text and answer.citations[0].quotes  # the quote stays in the citation
+
+
+def test_a_lead_that_only_names_the_task_brings_the_fragment_that_says_what_it_requires(assistant):
+    answer = assistant.ask("第9项里对农村低保专项治理提了什么要求？")
+    assert "漏保、错保" in answer.text and answer.citations[0].clause == 9

@@ -167,3 +167,20 @@ def test_counting_a_departments_tasks_lists_them_without_their_co_units(assistan
 def test_metadata_evidence_is_the_fragment_that_states_it(assistant):
     answer = assistant.ask("What is the target year of the plan?")
     assert "2030" in answer.lead and "「到2030年，全市常住人口城镇化率稳步提升」" in answer.text
+
+
+def test_a_terse_who_question_about_a_clause_leads_with_every_unit(assistant):
+    answer = assistant.ask("第16条保障土地财政等要素，责任单位？")
+    part = next(p for p in assistant.knowledge.parts if p.kind == "clause" and p.number == 16)
+    assert answer.lead.startswith("责任单位：") and all(u in answer.lead for u in part.unit_names)
+
+
+def test_an_organisation_ending_inside_a_word_is_no_unknown_department(assistant):
+    answer = assistant.ask("我们两口子在城里打工，娃能在格尔木上公办学校吗？")  # 公办学校, not a body called 格尔木上公办
+    assert not answer.refused and [c.clause for c in answer.citations] == [7]
+
+
+def test_a_rambling_question_is_answered_from_the_part_that_asks(assistant):
+    question = "我是外地农村户口，在格尔木打工住了好多年了，现在想把户口迁过来，有啥门槛没？要是迁了老家那边的政策是不是就没了，我也不太懂这些，麻烦给说说"
+    answer = assistant.ask(question)
+    assert not answer.refused and 4 in [c.clause for c in answer.citations]
