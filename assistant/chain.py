@@ -125,7 +125,7 @@ def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
         note = prompts.MISSING_MENTIONED.format(title=missing.title, number=missing.number)
         return dataclasses.replace(answer, text=f"{answer.text}\n{note}")
     if q.intent in LEDGER_INTENTS:
-        ledger = ledger_answer(knowledge, q.text, q.units, q.docs)
+        ledger = ledger_answer(knowledge, q.text, q.units, q.docs, about=structured.specific_words(knowledge, q))
         if ledger is not None:
             return _ledger_lead(ledger)
     if q.intent in FROM_RECORDS:

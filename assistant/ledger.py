@@ -171,7 +171,26 @@ def _lines(kind: str, rows: list[LedgerRow]) -> tuple[list[str], dict[str, tuple
     return lines, quoted
 
 
-def ledger_answer(knowledge: Knowledge, question: str, units: tuple[str, ...], docs: tuple[str, ...]) -> Answer | None:
+def _cue_words() -> str:
+    """Every word of the ledger's vocabulary (kinds, cues), as one text to look words up in."""
+    vocab = _vocabulary()
+    words = [w for group in ("kinds", "cues") for ws in vocab[group].values() for w in ws]
+    return "\n".join(words)
+
+
+def narrowed(rows: list[LedgerRow], about: Sequence[str]) -> list[LedgerRow]:
+    """The rows of the clauses that mention every word the question is about (算电协同 … 项目 → 四（十三）),
+    beyond the ledger's own words (项目, 指标, 时间节点) and its figures; all rows when it names none."""
+    cues = _cue_words()
+    words = [w for w in about if w not in cues and not any(ch.isdigit() for ch in w)]
+    if not words:
+        return rows
+    return [r for r in rows if all(w in r.part.text for w in words)]
+
+
+def ledger_answer(
+    knowledge: Knowledge, question: str, units: tuple[str, ...], docs: tuple[str, ...], about: Sequence[str] = ()
+) -> Answer | None:
     """Answer a ledger question (市水利局有哪些量化指标？ 方案里有哪些时间节点？ 提到了哪些重点项目？
     哪些任务要求5年内完成？) from the extracted records, every item quoted and cited; None when the
     question is not a ledger question. ``units`` (names or abbreviations; found in the question when
@@ -188,6 +207,10 @@ def ledger_answer(knowledge: Knowledge, question: str, units: tuple[str, ...], d
     if units and not rows:
         return Answer(question, templates["no_unit"].format(units="、".join(units)), (), True, "out_of_scope")
     rows = [r for r in (_matches(row, asked) for row in rows) if r is not None]
+    if about:
+        rows = narrowed(rows, about)
+        if not rows:  # the ledger holds nothing on that subject: the documents are searched instead
+            return None
     scope = (
         templates["scope_unit"].format(units="、".join(units))
         if units

@@ -315,6 +315,20 @@ def topic_terms(knowledge: Knowledge, q: Query) -> list[str]:
     return [t for t in dict.fromkeys(terms) if t] or content_words(q.topic)
 
 
+# Parts of speech that say what is done or how, not what about: 提出, 达到, 开工, 很, 快.
+NOT_A_SUBJECT = ("v", "vd", "vi", "d", "a", "ad", "ag", "p", "c", "u", "r")
+
+
+def specific_words(knowledge: Knowledge, q: Query) -> tuple[str, ...]:
+    """The topic's words rarer in the documents than most that name a thing (算电, 百亿), not an action:
+    what a question is about."""
+    from assistant.route import content_words
+    from index.tokenize import word_tags
+
+    actions = {w for w, tag in word_tags(q.topic) if tag in NOT_A_SUBJECT}
+    return tuple(w for w in content_words(q.topic) if len(w) > 1 and w not in actions and _specific(knowledge, w))
+
+
 def _specific(knowledge: Knowledge, word: str) -> bool:
     """A word rarer in the documents than most (its first character pair's IDF)."""
     return knowledge.bigram_idf.get(word[:2], knowledge.idf_cap) >= knowledge.idf_cap * 0.6

@@ -92,6 +92,14 @@ def _places(text: str) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=8192)
+def word_tags(text: str) -> tuple[tuple[str, str], ...]:
+    """(word, part-of-speech) pairs by jieba's tagger, the plan's terms and units as whole words."""
+    with _LOCK:
+        tagger = _tagger()
+        return tuple((pair.word, pair.flag) for pair in tagger.cut(text))
+
+
 def bigrams(text: str) -> list[str]:
     """Overlapping character pairs of each Chinese run, plus Latin words and numbers."""
     out: list[str] = []

@@ -184,3 +184,12 @@ def test_a_rambling_question_is_answered_from_the_part_that_asks(assistant):
     question = "我是外地农村户口，在格尔木打工住了好多年了，现在想把户口迁过来，有啥门槛没？要是迁了老家那边的政策是不是就没了，我也不太懂这些，麻烦给说说"
     answer = assistant.ask(question)
     assert not answer.refused and 4 in [c.clause for c in answer.citations]
+
+
+def test_a_ledger_question_about_a_subject_lists_only_that_subjects_items(assistant):
+    narrow = assistant.ask("算电协同要开工建设哪些项目？")
+    assert [c.clause for c in narrow.citations] == [13] and "柴达木绿色微电网算力中心" in narrow.lead
+    whole = assistant.ask("方案里有哪些重点项目？")
+    assert len(whole.citations) > 5  # no subject: the whole ledger
+    verbs_only = assistant.ask("方案提出构建哪些百亿级产业集群？")  # 提出/构建 say what is done, not about what
+    assert "百亿级油气能源产业集群" in verbs_only.text
