@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from index.tokenize import place_words, segment
+from index.tokenize import place_words, segment, word_tags
 
 INJECTION = re.compile(
     r"忽略(以上|之前|前面|上述|所有)|无视(以上|之前|规则)|系统提示|提示词|管理员模式|开发者模式|隐藏指令|越狱|扮演|你现在是|输出你的|"
@@ -81,6 +81,27 @@ def unsupported_attribute(question: str, vocabulary: str) -> str:
     """An attribute the question asks for (a phone number, an official's name…) that the corpus never mentions."""
     lower = question.lower()
     return next((w for w in unsupported_attributes() if w.lower() in lower and w not in vocabulary), "")
+
+
+# How-to questions: a procedure (办理, 申请, 领取…) asked for by a how / where word.
+PROCEDURE = re.compile(r"(怎么|如何|怎样|咋|去哪|在哪|哪里|哪儿|流程|手续)")
+PROCEDURE_VERB = re.compile(r"办理|申请|领取|补办|办|领|报名|缴纳|开具")
+
+
+def unknown_procedure(question: str, vocabulary: str) -> str:
+    """What a how-to question wants done when the documents never name it (怎么办理护照？ → 护照): every
+    word it asks about, beyond the procedure and the question form, is absent from the corpus."""
+    if not (PROCEDURE.search(question) and PROCEDURE_VERB.search(question)):
+        return ""
+    content = set(content_words(question))
+    things = [
+        w for w, tag in word_tags(question) if w in content and len(w) >= 2 and tag.startswith("n") and tag != "ns" and not PROCEDURE_VERB.fullmatch(w)
+    ]
+    plan_terms = expand_query(question).partition(" \u2063")[2].split()  # 公租房 → 公共租赁住房
+    words = [w for w in content if len(w) >= 2 and not PROCEDURE_VERB.fullmatch(w) and not PROCEDURE.search(w)]
+    if not things or any(w in vocabulary for w in words + plan_terms):
+        return ""
+    return "、".join(things)
 
 
 def normalise(question: str, limit: int) -> tuple[str, bool]:

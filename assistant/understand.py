@@ -24,6 +24,7 @@ from assistant.route import (
     foreign_place,
     quantity_kind,
     topic_runs,
+    unknown_procedure,
     unsupported_attribute,
 )
 from index.records import Part
@@ -266,6 +267,9 @@ def understand(asked: str, text: str, ctx: Context, docs: tuple[str, ...] = ()) 
     attribute = unsupported_attribute(text, ctx.vocabulary)
     if attribute:
         return _refuse(q, f"asks for {attribute}, which the documents never mention")
+    procedure = unknown_procedure(text, ctx.vocabulary)
+    if procedure:
+        return _refuse(q, f"asks how to get {procedure}, which the documents never mention")
     return _intent(q, ctx)
 
 

@@ -45,7 +45,7 @@ def test_the_floor_is_read_from_the_loaded_index(assistant):
 
 
 def test_off_topic_questions_stay_refused(assistant):
-    for question in ("红烧肉怎么做才好吃？", "今天格尔木天气怎么样？", "帮我写一首关于昆仑山的诗。"):
+    for question in ("红烧肉怎么做才好吃？", "今天格尔木天气怎么样？", "帮我写一首关于昆仑山的诗。", "怎么办理护照？"):
         assert assistant.ask(question).refused
 
 

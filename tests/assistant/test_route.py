@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.route import content_words, document_attribute, expand_query, foreign_place, normalise, quantity_kind
+from assistant.route import content_words, document_attribute, expand_query, foreign_place, normalise, quantity_kind, unknown_procedure
 
 VOCAB = "到2030年，全市常住人口城镇化率稳步提升。与周边县域、海东、西宁、省外邻近城市加强产业对接。格尔木市人民政府办公室"
 
@@ -52,3 +52,11 @@ def test_quantity_kinds():
 def test_query_expansion_adds_the_plans_own_terms():
     assert "公共租赁住房" in expand_query("能申请公租房吗")
     assert "随迁子女" in expand_query("Who is responsible for migrant children's education?")
+
+
+def test_a_how_to_question_about_something_the_corpus_never_names_is_unknown():
+    vocab = VOCAB + "简化居住证办理手续。加快推进公共租赁住房管理办法修订。"
+    assert unknown_procedure("怎么办理护照？", vocab) == "护照"
+    assert unknown_procedure("居住证怎么办理？", vocab) == ""  # the corpus names it
+    assert unknown_procedure("怎么申请公租房？", vocab) == ""  # the plan's own term for it: 公共租赁住房
+    assert unknown_procedure("护照是什么？", vocab) == ""  # not a how-to question
