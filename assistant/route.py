@@ -29,11 +29,14 @@ NOT_IN_NAMES = set("在到去来想的从回住这那本我你他全该个里城
 GENERIC_PLACES = ("本", "我", "全", "该", "各", "设区", "城", "省")  # 本市, 全省, 各县… name no place
 # "哪几个" lists things; "多少" asks for a figure.
 # "几个" asks a figure after 有/是/共… or at the end ("有几个？"), not in "刚招了几个大学生".
+DATE_ASK = re.compile(r"什么时(候|间)|多长时间|多久|几(年|个月|天)(之|以)?内|how long|何时|哪(一)?年|时间节点|截止|期限|when\b|deadline", re.I)
 QUANTITY = re.compile(
-    r"多少|(?:有|是|共|要|分别|到底|达到)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)[^，,。；\u4e00-\u9fff]*[？?]?$|什么时(候|间)|多长时间|多久|几(年|个月|天)(之|以)?内|何时|哪(一)?年|截止|期限|how (much|many)|how long|what percentage|what (\w+ )?rate|when\b|deadline",
+    r"多少|(?:有|是|共|要|分别|到底|达到)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)[^，,。；\u4e00-\u9fff]*[？?]?$|"
+    r"how (much|many)|what percentage|what (\w+ )?rate|" + DATE_ASK.pattern,
     re.I,
 )
-MONEY = re.compile(r"钱|租金|房价|价格|票价|投资|投入|预算|经费|拨款|金额|资金|费用|工资|收入|标准|cost|price|rent|budget|funding", re.I)
+MONEY_EN = r"cost|price|rent|budget|funding"
+MONEY = re.compile(r"钱|租金|房价|价格|票价|投资|投入|预算|经费|拨款|金额|资金|费用|工资|收入|标准|" + MONEY_EN, re.I)
 RATE = re.compile(r"率|比例|百分之|占比|增长目标|增速|percent", re.I)
 PEOPLE = re.compile(r"多少人|人口(有)?多少|人数|population", re.I)
 NUMBER_IN = {
@@ -42,7 +45,6 @@ NUMBER_IN = {
     "people": re.compile(r"\d[\d.]*\s*万?人(?!民)"),
     "date": re.compile(r"\d{4}年|\d{1,2}月|年底|月底|年内|\d+年|\d+日"),
 }
-DATE_ASK = re.compile(r"什么时(候|间)|多长时间|多久|几(年|个月|天)(之|以)?内|how long|何时|哪(一)?年|时间节点|截止|期限|when\b|deadline", re.I)
 STRICT_FIGURES = ("money", "rate", "people", "date", "number")
 ANY_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+(个|项|年|月|日|分钟|倍|级|类|大)")
 
@@ -84,8 +86,8 @@ def unsupported_attribute(question: str, vocabulary: str) -> str:
 
 
 # How-to questions: a procedure (办理, 申请, 领取…) asked for by a how / where word.
-PROCEDURE = re.compile(r"(怎么|如何|怎样|咋|去哪|在哪|哪里|哪儿|流程|手续)")
-PROCEDURE_VERB = re.compile(r"办理|申请|领取|补办|办|领|报名|缴纳|开具")
+PROCEDURE = re.compile(r"怎么|如何|怎样|哪")  # 咋 reads as 怎么 (colloquial); 哪 covers 哪里, 去哪
+PROCEDURE_VERB = re.compile(r"办|申请|领|缴纳|开具")  # 办 covers 办理 and 补办; 领 covers 领取
 
 
 def unknown_procedure(question: str, vocabulary: str) -> str:
@@ -95,10 +97,10 @@ def unknown_procedure(question: str, vocabulary: str) -> str:
         return ""
     content = set(content_words(question))
     things = [
-        w for w, tag in word_tags(question) if w in content and len(w) >= 2 and tag.startswith("n") and tag != "ns" and not PROCEDURE_VERB.fullmatch(w)
+        w for w, tag in word_tags(question) if w in content and len(w) >= 2 and tag.startswith("n") and tag != "ns" and not PROCEDURE_VERB.search(w)
     ]
     plan_terms = expand_query(question).partition(" \u2063")[2].split()  # 公租房 → 公共租赁住房
-    words = [w for w in content if len(w) >= 2 and not PROCEDURE_VERB.fullmatch(w) and not PROCEDURE.search(w)]
+    words = [w for w in content if len(w) >= 2 and not PROCEDURE_VERB.search(w) and not PROCEDURE.search(w)]
     if not things or any(w in vocabulary for w in words + plan_terms):
         return ""
     return "、".join(things)
@@ -126,7 +128,7 @@ def expand_query(question: str) -> str:
 
 
 # "What is the total budget …?": an English question that asks for an amount by naming it.
-AMOUNT_ASK = re.compile(r"\bwhat(?:'s| is| are| was| will be)\b[^?]*\b(budget|cost|price|rent|funding|investment|amount|fee)s?\b", re.I)
+AMOUNT_ASK = re.compile(rf"\bwhat(?:'s| is| are| was)\b[^?]*\b({MONEY_EN})s?\b", re.I)
 
 
 def quantity_kind(question: str) -> str:
