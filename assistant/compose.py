@@ -94,7 +94,7 @@ def passage(knowledge: Knowledge, routed: Query, hits: list[Hit]) -> Answer:
         text = f"{lead}\n{evidence}" + "…".join(f"「{w}」" for w in windows)
     else:  # the lead is all the evidence there is: name the document and the clause it stands in
         text = f"{lead}\n{evidence}" + prompts.EVIDENCE_WHERE.format(path=hit.part.path, title=hit.part.title)
-    return Answer(routed.question, text, (citation(knowledge, hit.part, tuple(windows)),), False, routed.route, lead=lead, lead_spans=spans)
+    return Answer(routed.question, text, (citation(knowledge, hit.part, tuple(dict.fromkeys((*spans, *windows)))),), False, routed.route, lead=lead, lead_spans=spans)
 
 
 def _short(knowledge: Knowledge, part: Part) -> str:
