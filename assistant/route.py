@@ -61,6 +61,11 @@ def _query_terms(table: str) -> tuple[tuple[str, str], ...]:
 
 
 @cache
+def _english_terms() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(rf"\b{re.escape(en)}"), zh) for en, zh in _query_terms("english"))
+
+
+@cache
 def _t2s():  # type: ignore[no-untyped-def]
     from opencc import OpenCC
 
@@ -121,7 +126,7 @@ def normalise(question: str, limit: int) -> tuple[str, bool]:
 def expand_query(question: str) -> str:
     """The question plus the plan's own terms for the English phrases and everyday words in it."""
     lower = question.lower()
-    extra = [zh for en, zh in _query_terms("english") if re.search(rf"\b{re.escape(en)}", lower)]
+    extra = [zh for pattern, zh in _english_terms() if pattern.search(lower)] if question.isascii() or re.search(r"[a-z]", lower) else []
     extra += [official for word, official in _query_terms("synonyms") if word in question and official not in question]
     # An invisible separator marks where the plan's own terms start (see retrieve.dense_text).
     return question if not extra else question + " \u2063" + " ".join(extra)
