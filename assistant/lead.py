@@ -24,6 +24,7 @@ LENGTH_COST = 0.004  # coverage a character must buy to join the lead
 FIGURE_BONUS = 1.0
 MODAL_BONUS = 0.3
 LIST_BONUS = 0.05  # per enumerated item (、), for questions that ask which / what
+MIN_LIST = 2  # 、 in a lead that lists what a which / what question asks for
 MAX_LIST_BONUS = 0.2
 YES_NO = re.compile(r"[吗么][？?]?$|是否|是不是|会不会|要不要|能不能|可不可以|\b(can|may|must|do|does|is|are|will)\b.*\?$", re.I)
 ASKS_CONTENT = re.compile(r"哪些|哪几|什么|哪个|哪种|如何|怎么|怎样|which|what|how", re.I)
@@ -88,14 +89,17 @@ def slot_words(question: str) -> list[str]:
     return words
 
 
-def _score(text: str, weights: dict[str, float], q: Query, slots: list[str]) -> float:
+def _score(text: str, weights: dict[str, float], q: Query, slots: list[str], answer: str | None = None) -> float:
+    """How well a candidate lead answers; ``answer`` is the piece that answers in a two-piece lead (the
+    list bonus counts its items, not the subject's)."""
     score = lexical_coverage(weights, text)
     if q.quantity and has_figure(text, q.quantity):
         score += FIGURE_BONUS
     if (q.intent == "eligibility" or YES_NO.search(q.text)) and MODAL.search(text):
         score += MODAL_BONUS
     if ASKS_CONTENT.search(q.text):
-        score += min(MAX_LIST_BONUS, LIST_BONUS * text.count("、"))
+        items = (text if answer is None else answer).count("、")
+        score += min(MAX_LIST_BONUS, LIST_BONUS * items) if items >= MIN_LIST else 0.0  # one 、 joins two words, not a list
     score += SLOT_BONUS * sum(w in text for w in slots) / max(1, len(slots))
     return score - LENGTH_COST * len(text)
 
@@ -125,7 +129,7 @@ def lead_span(knowledge: Knowledge, q: Query, sentences: list[Sentence], title: 
         for (_, a), (_, b) in ((x, y) for x in singles for y in singles if x[1] + 1 < y[1]):
             pair = Lead((pieces[a], pieces[b]), sentence)
             if len(pair.text) <= MAX_LEAD:
-                score = _score(pair.text, weights, q, slots)
+                score = _score(pair.text, weights, q, slots, pieces[b].text)
                 if score > best[0]:
                     best = (score, pair)
     if best is None:
@@ -165,7 +169,8 @@ def evidence_window(lead: Lead, weights: dict[str, float] | None = None, answere
     given the question's ``weights``, a fragment before that shares none of its words is not context.
     A lead that does not show what was asked (``answered`` false) takes the fragment after it too: the
     plan names a task first and says what it requires next (深化农村低保专项治理工作，坚决防止“漏保、错保”)."""
-    sentence, start, end = lead.sentence, lead.spans[0].start, lead.spans[-1].end
+    # A two-piece lead (subject … answer) quotes both pieces already: the window is around the first.
+    sentence, start, end = lead.sentence, lead.spans[0].start, lead.spans[0].end if len(lead.spans) > 1 else lead.spans[-1].end
     pieces = fragments(sentence)
     inside = [i for i, p in enumerate(pieces) if p.start < end and p.end > start]
     if not inside:
@@ -195,9 +200,11 @@ def supporting_quotes(knowledge: Knowledge, q: Query, leads: list[Lead], others:
     figure or the answer slot); what is cut becomes …. Nothing that only repeats the lead."""
     texts = [lead.text for lead in leads]
     answered = lead_answers(q, "".join(texts))
+    # A which / what question whose lead lists (体检、养老、保险) needs nothing after it either.
+    listed = answered or (bool(ASKS_CONTENT.search(q.text)) and "".join(texts).count("、") >= MIN_LIST)
     quotes: list[str] = []
     for lead in leads:
-        window = evidence_window(lead, topic_bigrams(knowledge, q.search_text), answered)
+        window = evidence_window(lead, topic_bigrams(knowledge, q.search_text), listed)
         if trimmed(window) not in texts and window not in quotes:
             quotes.append(window)
     shown = "".join(texts + quotes)

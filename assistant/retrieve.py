@@ -78,13 +78,21 @@ def topic_bigrams(knowledge: Knowledge, question: str) -> dict[str, float]:
     cap = knowledge.idf_cap
     stop = question_bigrams()
     pairs = {b for word in tokenize(question) if len(word) > 1 for b in bigrams(word)}
-    return {b: min(knowledge.bigram_idf.get(b, cap), cap) for b in pairs if b not in stop and not b.isascii()}
+    # Latin words count when the documents use them (CIM, PPP), not an English question's words.
+    return {
+        b: min(knowledge.bigram_idf.get(b, cap), cap)
+        for b in pairs
+        if b not in stop and (not b.isascii() or (b.isalpha() and b in knowledge.bigram_idf))
+    }
 
 
 def lexical_coverage(weights: dict[str, float], text: str) -> float:
-    """Weighted share of the question's topic bigrams that occur in a text."""
+    """Weighted share of the question's topic bigrams that occur in a text (Latin words in any case)."""
     total = sum(weights.values())
-    return sum(w for b, w in weights.items() if b in text) / total if total else 0.0
+    if not total:
+        return 0.0
+    lower = text.lower() if any(b.isascii() for b in weights) else text
+    return sum(w for b, w in weights.items() if b in (lower if b.isascii() else text)) / total
 
 
 def similarity_unit(knowledge: Knowledge) -> float:

@@ -31,7 +31,7 @@ GENERIC_PLACES = ("本", "我", "全", "该", "各", "设区", "城", "省")  # 
 # "几个" asks a figure after 有/是/共… or at the end ("有几个？"), not in "刚招了几个大学生".
 DATE_ASK = re.compile(r"什么时(候|间)|多长时间|多久|几(年|个月|天)(之|以)?内|how long|何时|哪(一)?年|时间节点|截止|期限|when\b|deadline", re.I)
 QUANTITY = re.compile(
-    r"多少|(?:有|是|共|要|分别|到底|达到)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)[^，,。；\u4e00-\u9fff]*[？?]?$|"
+    r"多少|多(大|高)|(?:有|是|共|要|分别|到底|达到)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)[^，,。；\u4e00-\u9fff]*[？?]?$|"
     r"how (much|many)|what percentage|what (\w+ )?rate|" + DATE_ASK.pattern,
     re.I,
 )
@@ -146,7 +146,7 @@ def quantity_kind(question: str) -> str:
         return "money"
     if PEOPLE.search(question):
         return "people"
-    if RATE.search(question) and re.search(r"多少|几|percentage", question):
+    if RATE.search(question) and re.search(r"多少|多(大|高)|几|percentage", question):
         return "rate"
     if DATE_ASK.search(question):
         return "date"

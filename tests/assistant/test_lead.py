@@ -111,3 +111,14 @@ def test_a_record_answer_does_not_quote_again_what_its_lead_already_quotes(assis
 def test_a_lead_that_only_names_the_task_brings_the_fragment_that_says_what_it_requires(assistant):
     answer = assistant.ask("第9项里对农村低保专项治理提了什么要求？")
     assert "漏保、错保" in answer.text and answer.citations[0].clause == 9
+
+
+def test_a_two_piece_lead_takes_the_answer_piece_not_a_longer_list(assistant):
+    """The list bonus counts the answer piece's items, not the subject's (毗邻城区、人口较多、…)."""
+    answer = assistant.ask("郭勒木德镇定位为什么类型的城镇？")
+    assert "综合服务型城镇" in answer.lead
+
+
+def test_latin_words_the_plan_uses_count_as_question_words(assistant):
+    answer = assistant.ask("CIM基础平台里的CIM指的是什么")
+    assert "城市信息模型" in answer.lead

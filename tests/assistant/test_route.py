@@ -47,6 +47,7 @@ def test_quantity_kinds():
     assert quantity_kind("工资支付保障由谁负责？") == ""
     assert quantity_kind("格尔木的社保缴费基数是多少？") == "number"
     assert quantity_kind("燃气物联网监测系统多长时间内实现城镇全覆盖？") == "date"
+    assert quantity_kind("城镇新建建筑里绿色建筑要占多大比例？") == "rate"
 
 
 def test_query_expansion_adds_the_plans_own_terms():
