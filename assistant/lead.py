@@ -145,6 +145,14 @@ def lead_span(knowledge: Knowledge, q: Query, sentences: list[Sentence], title: 
     if j != next(n for n, p in enumerate(pieces) if p.end == last.end):
         lead = Lead((*lead.spans[:-1], _run(lead.sentence, pieces, k, j)), lead.sentence)
         last = lead.spans[-1]
+    # A lead that only names the task (深化农村低保专项治理工作) takes the fragment that says what it requires.
+    if len(lead.spans) == 1 and ASKS_CONTENT.search(q.text) and not lead_answers(q, lead.text):
+        pieces = fragments(lead.sentence)
+        j = next(n for n, p in enumerate(pieces) if p.end == last.end)
+        if j + 1 < len(pieces) and pieces[j + 1].end - last.start <= MAX_LEAD:
+            k = next(n for n, p in enumerate(pieces) if p.start == last.start)
+            lead = Lead((_run(lead.sentence, pieces, k, j + 1),), lead.sentence)
+            last = lead.spans[-1]
     if last.text.endswith(("：", ":")):
         pieces = fragments(lead.sentence)
         k = next(n for n, p in enumerate(pieces) if p.start == last.start)

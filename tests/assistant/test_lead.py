@@ -110,7 +110,7 @@ def test_a_record_answer_does_not_quote_again_what_its_lead_already_quotes(assis
 
 def test_a_lead_that_only_names_the_task_brings_the_fragment_that_says_what_it_requires(assistant):
     answer = assistant.ask("第9项里对农村低保专项治理提了什么要求？")
-    assert "漏保、错保" in answer.text and answer.citations[0].clause == 9
+    assert "漏保、错保" in answer.lead and answer.citations[0].clause == 9
 
 
 def test_a_two_piece_lead_takes_the_answer_piece_not_a_longer_list(assistant):
