@@ -211,9 +211,10 @@ def supporting_quotes(knowledge: Knowledge, q: Query, leads: list[Lead], others:
     # A which / what question whose lead lists (体检、养老、保险) needs nothing after it either.
     listed = answered or (bool(ASKS_CONTENT.search(q.text)) and "".join(texts).count("、") >= MIN_LIST)
     quotes: list[str] = []
+    spans = {trimmed(s.text) for lead in leads for s in lead.spans}
     for lead in leads:
         window = evidence_window(lead, topic_bigrams(knowledge, q.search_text), listed)
-        if trimmed(window) not in texts and window not in quotes:
+        if trimmed(window) not in texts and trimmed(window) not in spans and window not in quotes:
             quotes.append(window)
     shown = "".join(texts + quotes)
     windows = len(quotes)  # the budget below is for what another sentence adds
