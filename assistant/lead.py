@@ -193,10 +193,18 @@ def evidence_window(lead: Lead, weights: dict[str, float] | None = None, answere
     return sentence.text[pieces[i].start - sentence.start : pieces[j].end - sentence.start]
 
 
+WHICH_CLAUSE = re.compile(r"哪(一)?(条|项|款)")
+BODY = re.compile(r"[\u4e00-\u9fff]{2,}(局|委|办|室|中心|部|政府|管委会|支队)")
+
+
 def lead_answers(q: Query, lead: str) -> bool:
     """Whether a lead shows what the question asks: the asked figure, or the asked noun (什么方式 → 方式)."""
     if q.quantity:
         return has_figure(lead, q.quantity)
+    if WHICH_CLAUSE.search(q.text):  # 是哪一条提出的: the lead's source names the clause
+        return True
+    if q.asks_who and BODY.search(lead):  # 谁负责…: the lead names who (市政府督查室…)
+        return True
     noun = SLOT.search(q.text)
     asked = re.sub(r"[要是有和与及在了的吗呢]+$", "", noun.group(2) or "")[-2:] if noun else ""
     return len(asked) == 2 and asked in lead

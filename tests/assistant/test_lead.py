@@ -122,3 +122,10 @@ def test_a_two_piece_lead_takes_the_answer_piece_not_a_longer_list(assistant):
 def test_latin_words_the_plan_uses_count_as_question_words(assistant):
     answer = assistant.ask("CIM基础平台里的CIM指的是什么")
     assert "城市信息模型" in answer.lead
+
+
+def test_a_lead_that_names_the_clause_or_the_body_asked_for_needs_nothing_after_it(assistant):
+    which = assistant.ask("“城市社区15分钟服务圈”是哪一条提出的？")
+    assert which.citations[0].clause == 5 and "便利化" not in which.text
+    who = assistant.ask("谁负责给推进缓慢的部门下发督导建议书？")
+    assert "市政府督查室" in who.lead and "顺利推进" not in who.text
