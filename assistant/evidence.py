@@ -8,7 +8,7 @@ from typing import Protocol
 from assistant.knowledge import Knowledge
 from assistant.records import Hit
 from assistant.retrieve import lexical_coverage, topic_bigrams
-from assistant.route import STRICT_FIGURES, has_figure
+from assistant.route import STRICT_FIGURES, asked_measure, has_figure, states_measure
 from index.errors import IndexMismatchError
 
 # An answer needs the top passages to be close in meaning (the index's calibrated floor for its model,
@@ -58,6 +58,9 @@ def assess(knowledge: Knowledge, routed: RoutedQuestion, hits: list[Hit]) -> Evi
     if routed.quantity in STRICT_FIGURES:
         if not any(has_figure(s.text, routed.quantity) for h in top for s in h.part.sentences):
             return Evidence(False, dense, coverage, f"no {routed.quantity} figure in the evidence")
+        measure = asked_measure(routed.search_text) if routed.quantity == "number" else ""
+        if measure and not any(states_measure(s.text, measure) for h in top for s in h.part.sentences):
+            return Evidence(False, dense, coverage, f"no figure in {measure} in the evidence")
     floor = min_dense(knowledge)
     if dense >= floor and coverage >= MIN_COVERAGE:
         return Evidence(True, dense, coverage, "dense and keyword match")

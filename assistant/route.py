@@ -153,6 +153,21 @@ def quantity_kind(question: str) -> str:
     return "number"
 
 
+def asked_measure(question: str) -> str:
+    """The measure word a question's 多少 asks for (多少亿 → 亿, 多少个 → 个), read by jieba's tagger
+    (a numeral or classifier of one character after 多少); '' when none."""
+    tags = word_tags(question)
+    for (word, _), (after, tag) in zip(tags, tags[1:]):
+        if word == "多少" and len(after) == 1 and tag in ("m", "q"):
+            return after
+    return ""
+
+
+def states_measure(text: str, measure: str) -> bool:
+    """Whether a text states a number with that measure word (21个, 2万吨, 100亿)."""
+    return bool(re.search(rf"\d[\d.]*\s*[万亿千百]?{measure}", text))
+
+
 def has_figure(text: str, kind: str) -> bool:
     """Whether a sentence states the kind of figure a question asks for."""
     if kind in NUMBER_IN:
@@ -171,6 +186,8 @@ def foreign_place(question: str, vocabulary: str, known: tuple[str, ...] = ()) -
         if any(name.startswith(k) or k.startswith(stem) for k in known) or name in vocabulary:
             continue
         return name
+    if any(k in question for k in known):  # 我是海南州那边的户口，来格尔木打工…: the question is about a known place
+        return ""
     for word, at in place_words(question):  # names without a suffix: 深圳的…, 那上海呢？
         name = word.lstrip("".join(NOT_IN_NAMES))
         after = question[at + len(word) : at + len(word) + 1]

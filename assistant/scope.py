@@ -8,6 +8,7 @@ never from code; the home city and province are those of the primary documents.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from index.corpus import normalise_number
@@ -152,9 +153,27 @@ def strip_places(text: str, documents: dict[str, DocumentMeta]) -> str:
 
 
 def _named(question: str, documents: dict[str, DocumentMeta]) -> list[DocumentMeta]:
-    """Documents the question names by 文号 (full or shortened) or title."""
+    """Documents the question names by 文号 (full or shortened, or in pinyin: Guo Fa [2024] No. 17) or title."""
     text = normalise_number(question)
-    return [m for m in documents.values() if any(n and n in text for n in (m.number, m.title, m.short_title, *short_numbers(m.number)))]
+    return [
+        m
+        for m in documents.values()
+        if any(n and n in text for n in (m.number, m.title, m.short_title, *short_numbers(m.number)))
+        or ((latin := latin_number(m.number)) is not None and latin.search(question))
+    ]
+
+
+@lru_cache(maxsize=256)
+def latin_number(number: str) -> re.Pattern[str] | None:
+    """How an English question writes a 文号: 国发〔2024〕17号 → Guo Fa [2024] No. 17 (also GuoFa 2024 17)."""
+    m = re.match(r"^(.+?)〔(\d{4})〕(\d+)号$", number)
+    if not m:
+        return None
+    from pypinyin import lazy_pinyin
+
+    prefix, year, n = m.groups()
+    syllables = r"\s*".join(re.escape(s) for s in lazy_pinyin(prefix))
+    return re.compile(rf"\b{syllables}\W*{year}\W*(no\.?|number)?\s*{n}\b", re.I)
 
 
 def _by_level(question: str, documents: dict[str, DocumentMeta], homes: dict[str, tuple[str, ...]]) -> list[DocumentMeta]:

@@ -52,11 +52,13 @@ ASK_EXTREME = re.compile(r"最(多|少|广|频繁)|只.{0,4}(一|1)(项|条|个|
 EXCEPT = re.compile(r"除(了)?|以外|之外|\bexcept\b|other than|besides", re.I)
 FEWEST = re.compile(r"最少|只|fewest|least|only one", re.I)
 NO_UNIT = re.compile(
-    r"(没有|没|未|无|不)(有)?(列|写|标|注|指|规|设|明)?(明|出|定|确)?(的)?(责任)?(单位|部门)|no (responsible|lead)|without (a |any )?(responsible|unit|department)",
+    r"(没有|没|未|无|不)(有)?(列|写|标|注|指|规|设|明)?(明|出|定|确)?(的)?(责任)?(单位|部门)|(没有|没|未|无)[\u4e00-\u9fff]{1,3}?责任(单位|部门)|"
+    r"no (responsible|lead)|without (a |any )?(responsible|unit|department)",
     re.I,
 )
 SHARED = re.compile(r"共同|都(负责|参与|承担|有|被|在|是|列)|一起|同时|联合|交集|重叠|both|share|jointly|in common|together", re.I)
 LISTING = re.compile(r"哪些|哪几|列出|列举|所有|全部|有几|几条|多少条|多少项|which|list|all\b|what (clauses|items|tasks|parts)", re.I)
+WHERE_IN_TEXT = re.compile(r"哪(些)?(地方|里|儿|处)|\bwhere\b", re.I)
 MENTIONS = re.compile(
     r"涉及|提到|提及|关于|有关|讲到|说到|谈到|包含|包括|含有|出现|围绕|相关|\bmention|\babout\b|concern|involv|relat|refer|cover|deal", re.I
 )
@@ -292,8 +294,10 @@ def _with_topic(q: Query, ctx: Context) -> Query:
         rest = rest[: m.start] + " " + rest[m.end :]
     for c in q.clauses:
         rest = rest.replace(c.written, " ")
-    if q.language != "zh":
-        return _replace(q, topic=" ".join(content_words(rest)))
+    rest = WHERE_IN_TEXT.sub(" ", rest) if MENTIONS.search(rest) else rest  # 在方案里哪些地方提到: where, not what
+    if q.language != "zh":  # an English question may still write the plan's terms (sponge city (海绵城市/海绵化))
+        han = re.findall(r"[\u4e00-\u9fff]+", rest)
+        return _replace(q, topic=" ".join(content_words(rest)), topics=tuple(r for h in han for r in topic_runs(h)))
     return _replace(q, topic="".join(content_words(rest)), topics=tuple(topic_runs(rest)))
 
 
@@ -332,7 +336,9 @@ def _intent(q: Query, ctx: Context) -> Query:
     overview = _overview_kind(q, ctx)
     if overview in ("section", "whole") and not q.asks_who:
         return _replace(q, intent="overview", overview=overview)
-    if q.topic and not q.asks_who and (LISTING.search(text) or MENTIONS.search(text)) and CLAUSE_NOUN.search(text):
+    # Which clauses: named (条款), or where in the document (在方案里哪些地方提到)
+    where = CLAUSE_NOUN.search(text) or (MENTIONS.search(text) and WHERE_IN_TEXT.search(text))
+    if q.topic and not q.asks_who and (LISTING.search(text) or MENTIONS.search(text)) and where:
         return _replace(q, intent="topic")
     if q.asks_who:
         return _replace(q, intent="responsibility")

@@ -54,6 +54,7 @@ def test_a_figure_the_documents_do_not_state_is_refused_and_one_they_state_is_an
         "格尔木市2025年的财政预算是多少？",
         "格尔木的社保缴费基数是多少？",
         "What is the total budget (in yuan) for the old residential community renovation?",
+        "按这个方案，格尔木2030年GDP要达到多少亿？",  # a figure in 亿 that no sentence states
     ):
         answer = assistant.ask(question)
         assert answer.refused and not answer.citations, question

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.route import content_words, document_attribute, expand_query, foreign_place, normalise, quantity_kind, unknown_procedure
+from assistant.route import asked_measure, content_words, document_attribute, expand_query, foreign_place, normalise, quantity_kind, unknown_procedure
 
 VOCAB = "到2030年，全市常住人口城镇化率稳步提升。与周边县域、海东、西宁、省外邻近城市加强产业对接。格尔木市人民政府办公室"
 
@@ -61,3 +61,9 @@ def test_a_how_to_question_about_something_the_corpus_never_names_is_unknown():
     assert unknown_procedure("居住证怎么办理？", vocab) == ""  # the corpus names it
     assert unknown_procedure("怎么申请公租房？", vocab) == ""  # the plan's own term for it: 公共租赁住房
     assert unknown_procedure("护照是什么？", vocab) == ""  # not a how-to question
+
+
+def test_the_measure_word_a_question_asks_for():
+    assert asked_measure("GDP要达到多少亿？") == "亿"
+    assert asked_measure("老旧小区改造具体有多少个小区？") == "个"
+    assert asked_measure("城镇化率是多少？") == ""

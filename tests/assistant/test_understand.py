@@ -193,3 +193,25 @@ def test_a_ledger_question_about_a_subject_lists_only_that_subjects_items(assist
     assert len(whole.citations) > 5  # no subject: the whole ledger
     verbs_only = assistant.ask("方案提出构建哪些百亿级产业集群？")  # 提出/构建 say what is done, not about what
     assert "百亿级油气能源产业集群" in verbs_only.text
+
+
+@pytest.mark.parametrize(
+    ("question", "clauses"),
+    [
+        ("哪些条款没提到责任单位？", [27, 28, 29]),
+        ("枸杞在方案里哪些地方提到了？", [11, 13, 14, 26]),  # where in the document: a topic listing
+        ("Which clauses mention sponge city (海绵城市/海绵化) work?", [18, 20]),  # an English question writing the plan's terms
+    ],
+)
+def test_listing_questions_in_new_shapes(assistant, question, clauses):
+    assert sorted(c.clause for c in assistant.ask(question).citations) == clauses
+
+
+def test_a_document_number_in_pinyin_names_the_document(assistant):
+    answer = assistant.ask("What are the main tasks listed in the State Council's Guo Fa [2024] No. 17 five-year action plan itself?")
+    assert answer.refused and "国发〔2024〕17号" in answer.text and not answer.citations
+
+
+def test_where_the_asker_comes_from_is_not_what_the_question_is_about(assistant):
+    answer = assistant.ask("我是海南州那边的农村户口，来格尔木打工七八年了，现在想把户口落到格尔木，有没有什么门槛？")
+    assert not answer.refused and 4 in [c.clause for c in answer.citations]
