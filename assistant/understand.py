@@ -42,7 +42,7 @@ SUBQUESTION = re.compile(r"[？?；;]")
 SEPARATELY = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:和|与|及|、)([\u4e00-\u9fff]{2,8}?)(的?(?:分别|各自))")
 # The question's form: how it asks, whatever it asks about.
 ASK_WHO = re.compile(
-    r"谁|哪(一|几)?(个|些|家)?(部门|单位|机构)|哪(几)?家|牵头|归口|主管|"
+    r"(?<![跟和与同向给对])谁|哪(一|几)?(个|些|家)?(部门|单位|机构)|哪(几)?家|牵头|归口|主管|"  # 跟谁组建: a partner, not who is responsible
     r"责任(单位|部门)(是|有|为|都是|分别是|包括|列了)?(谁|哪|什么)|(哪些|哪个|什么|列了|列出)(的)?责任(单位|部门)|责任(单位|部门)(呢)?[？?]*$|"
     r"\bwho\b|(which|what) (departments?|units?|agenc\w*|bureaus?|bodies|organi[sz]ations?)|in charge",
     re.I,
