@@ -334,6 +334,8 @@ def _intent(q: Query, ctx: Context) -> Query:
     if doc_attribute and _about_document(q, doc_attribute):
         return _replace(q, intent="metadata", attribute=doc_attribute)
     overview = _overview_kind(q, ctx)
+    if overview == "whole" and q.quantity and len(q.parts) < 2:  # the plan's gist answers no lone question for a figure or date
+        overview = ""
     if overview in ("section", "whole") and not q.asks_who:
         return _replace(q, intent="overview", overview=overview)
     # Which clauses: named (条款), or where in the document (在方案里哪些地方提到)

@@ -25,6 +25,8 @@ pytestmark = pytest.mark.slow
         ("这个行动计划的目标年份是哪一年？", "metadata"),
         ("谁负责随迁子女教育？", "responsibility"),
         ("市人民医院要跟谁组建紧密型城市医疗集团？", "fact"),  # 跟谁: a partner, not who is responsible
+        ("By when each year do the responsible units have to finish their annual summary?", "fact"),  # a date, not the plan's gist
+        ("这个方案到最后想达到什么目标？时间节点是哪一年？", "overview"),
         ("我没有本地户口能不能申请公租房？", "eligibility"),
         ("方案的保障措施有哪些？", "overview"),
     ],
