@@ -67,7 +67,8 @@ def run_load(url: str, questions: list[str], clients: int = 20, requests: int = 
                 try:
                     response = client.post("/api/ask", json={"question": questions[i % len(questions)]})
                     ok = response.status_code == 200 and "answer" in response.json()
-                    detail = f"HTTP {response.status_code}"
+                    # what the server said, to tell a route that was not found from one that failed
+                    detail = f"HTTP {response.status_code} {questions[i % len(questions)][:20]}: {response.text[:120]}"
                 except Exception as exc:  # counted and sampled, never fatal
                     ok, detail = False, f"{type(exc).__name__}: {exc}"
                 elapsed = (time.perf_counter() - t0) * 1000
