@@ -20,7 +20,15 @@ from assistant.llm import answer_with_llm
 from assistant.records import Answer, Citation, Hit
 from assistant.retrieve import search
 from assistant.route import expand_query, normalise, quantity_kind
-from assistant.scope import coverage, known_places, mentioned_documents, missing_document_asked, primary_documents, scoped_documents, strip_places
+from assistant.scope import (
+    coverage,
+    known_places,
+    mentioned_documents,
+    missing_document_asked,
+    primary_documents,
+    scoped_documents,
+    strip_places,
+)
 from assistant.understand import Query, context_for, understand
 from assistant.verify import verify
 

@@ -43,3 +43,14 @@ def unit_label(knowledge: Knowledge, unit: str, language: str) -> str:
     """A unit's name, with its English name beside it for English questions."""
     row = knowledge.units.get(unit) if language == "en" else None
     return f"{unit} ({row.english_name})" if row is not None and row.english_name else unit
+
+
+def short_title(knowledge: Knowledge, part: Part) -> str:
+    """How answers name a part's document: its short title (its 文号 when the manifest lacks it)."""
+    meta = knowledge.doc_meta(part.doc)
+    return meta.short_title if meta else part.doc
+
+
+def evidence_intro(knowledge: Knowledge, part: Part, language: str) -> str:
+    """依据《short title》 (From … in English): what evidence quotes follow."""
+    return (prompts.EVIDENCE_EN if language == "en" else prompts.EVIDENCE).format(doc_title=short_title(knowledge, part), path=part.path)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant import prompts, structured
-from assistant.cite import citation, quote, source, unit_label
+from assistant.cite import citation, evidence_intro, quote, short_title, source, unit_label
 from assistant.entities import title_named
 from assistant.knowledge import Knowledge
 from assistant.lead import LEAD_SENTENCES, compact_source, evidence_window, lead_line, lead_span
@@ -64,7 +64,7 @@ def responsibility(knowledge: Knowledge, routed: Query, hits: list[Hit]) -> Answ
     found = lead_span(knowledge, routed, sentences, part.title)
     window = evidence_window(found) if found else ""
     body = (prompts.RESPONSIBLE_BODY_EN if english else prompts.RESPONSIBLE_BODY).format(
-        doc_title=_short(knowledge, part), path=part.path, title=part.title
+        doc_title=short_title(knowledge, part), path=part.path, title=part.title
     )
     text = f"{lead}\n{body}" + (f"「{window}」" if window else "")
     cite = citation(knowledge, part, (window,) if window else ())
@@ -87,19 +87,12 @@ def passage(knowledge: Knowledge, routed: Query, hits: list[Hit]) -> Answer:
     lead, spans, windows = lead_info
     if routed.language == "en":
         lead = prompts.LEAD_EN.format(lead=lead.split("。（")[0], source=f"{hit.part.doc} {hit.part.path}")
-    evidence = (prompts.EVIDENCE_EN if routed.language == "en" else prompts.EVIDENCE).format(
-        doc_title=_short(knowledge, hit.part), path=hit.part.path
-    )
+    evidence = evidence_intro(knowledge, hit.part, routed.language)
     if windows:
         text = f"{lead}\n{evidence}" + "…".join(f"「{w}」" for w in windows)
     else:  # the lead is all the evidence there is: name the document and the clause it stands in
         text = f"{lead}\n{evidence}" + prompts.EVIDENCE_WHERE.format(path=hit.part.path, title=hit.part.title)
     return Answer(routed.question, text, (citation(knowledge, hit.part, tuple(dict.fromkeys((*spans, *windows)))),), False, routed.route, lead=lead, lead_spans=spans)
-
-
-def _short(knowledge: Knowledge, part: Part) -> str:
-    meta = knowledge.doc_meta(part.doc)
-    return meta.short_title if meta else part.doc
 
 
 def matching_section(knowledge: Knowledge, doc: str, q: Query) -> Part | None:

@@ -82,11 +82,22 @@ def slot_words(question: str) -> list[str]:
     m = SLOT.search(question)
     if not m:
         return []
-    verb, noun = m.group(1) or "", re.sub(r"[要是有和与及在了的吗呢]+$", "", m.group(2) or "")
+    verb, noun = m.group(1) or "", _noun_head(m)
     words = [verb] if len(verb) == 2 and verb not in ("提出", "要求", "方案", "规定") else []
     if noun:
-        words.append(noun[-2:])
+        words.append(noun)
     return words
+
+
+def _noun_head(m: re.Match[str]) -> str:
+    return re.sub(r"[要是有和与及在了的吗呢]+$", "", m.group(2) or "")[-2:]
+
+
+def asked_noun(question: str) -> str:
+    """The head of the noun a question asks for (什么方式供应 → 供应, 什么类型的城镇 → 城镇), two characters or ''."""
+    m = SLOT.search(question)
+    noun = _noun_head(m) if m else ""
+    return noun if len(noun) == 2 else ""
 
 
 def _score(text: str, weights: dict[str, float], q: Query, slots: list[str], answer: str | None = None) -> float:
@@ -205,9 +216,8 @@ def lead_answers(q: Query, lead: str) -> bool:
         return True
     if q.asks_who and BODY.search(lead):  # 谁负责…: the lead names who (市政府督查室…)
         return True
-    noun = SLOT.search(q.text)
-    asked = re.sub(r"[要是有和与及在了的吗呢]+$", "", noun.group(2) or "")[-2:] if noun else ""
-    return len(asked) == 2 and asked in lead
+    asked = asked_noun(q.text)
+    return bool(asked) and asked in lead
 
 
 def supporting_quotes(knowledge: Knowledge, q: Query, leads: list[Lead], others: list[Sentence]) -> list[str]:

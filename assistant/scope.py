@@ -8,8 +8,8 @@ never from code; the home city and province are those of the primary documents.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.corpus import normalise_number
 from index.manifest import LEVELS

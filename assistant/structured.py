@@ -12,11 +12,11 @@ import re
 from collections import Counter
 
 from assistant import prompts
-from assistant.cite import citation, quote, source, unit_label
+from assistant.cite import citation, evidence_intro, quote, short_title, source, unit_label
 from assistant.knowledge import Knowledge
 from assistant.lead import compact_source, lead_line
-from assistant.route import document_attribute
 from assistant.records import Answer, Citation
+from assistant.route import document_attribute
 from assistant.understand import ASK_COUNT, SHARED, Query
 from index.records import Part
 
@@ -59,7 +59,7 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
                 where = compact_source(part) if not english else f"{part.doc} {part.path}"
                 lines.append((prompts.RESPONSIBLE_LEAD_EN if english else prompts.RESPONSIBLE_LEAD).format(units=units, source=where))
                 body = prompts.CLAUSE_UNITS_BODY_EN if english else prompts.CLAUSE_UNITS_BODY
-                lines.append(body.format(doc_title=_short_title(knowledge, part), path=part.path, title=part.title, count=len(part.units)))
+                lines.append(body.format(doc_title=short_title(knowledge, part), path=part.path, title=part.title, count=len(part.units)))
             else:
                 lines.append(prompts.CLAUSE_NO_UNITS.format(source=source(knowledge, part), title=part.title))
             sentences = list(part.sentences[1:2] or part.sentences[:1]) if not units else []
@@ -125,26 +125,14 @@ def task_openings(part: Part) -> list[str]:
     return out
 
 
-def _short_title(knowledge: Knowledge, part: Part) -> str:
-    meta = knowledge.doc_meta(part.doc)
-    return meta.short_title if meta else part.doc
-
-
-def evidence_intro(knowledge: Knowledge, part: Part, language: str) -> str:
-    """依据《short title》 (From … in English), as passage answers write it."""
-    meta = knowledge.doc_meta(part.doc)
-    return (prompts.EVIDENCE_EN if language == "en" else prompts.EVIDENCE).format(doc_title=meta.short_title if meta else part.doc, path=part.path)
-
-
 def _asks_about_content(knowledge: Knowledge, q: Query, part: Part) -> bool:
     """Whether a question about a clause asks about something the clause says (向谁覆盖), not about the
     clause itself (its title, what it is about) or only its units: its topic words occur in the clause."""
-    from assistant.lead import SLOT
+    from assistant.lead import asked_noun
     from assistant.retrieve import lexical_coverage, topic_bigrams
 
-    slot = SLOT.search(q.text)
-    noun = (slot.group(2) or "")[-2:] if slot else ""
-    if len(noun) == 2 and noun in part.title:  # 讲的是什么政策 → …市民化配套政策: the title answers
+    noun = asked_noun(q.text)
+    if noun and noun in part.title:  # 讲的是什么政策 → …市民化配套政策: the title answers
         return False
     return _asks_more_than_units(knowledge, q, part) and lexical_coverage(topic_bigrams(knowledge, q.topic), part.text) > 0
 

@@ -79,16 +79,12 @@ def place_words(text: str) -> tuple[tuple[str, int], ...]:
     return _places(text)
 
 
-@lru_cache(maxsize=8192)
 def _places(text: str) -> tuple[tuple[str, int], ...]:
-    with _LOCK:
-        tagger = _tagger()
-        pairs = list(tagger.cut(text))
     out, at = [], 0
-    for pair in pairs:
-        if pair.flag == "ns":
-            out.append((pair.word, at))
-        at += len(pair.word)
+    for word, tag in word_tags(text):
+        if tag == "ns":
+            out.append((word, at))
+        at += len(word)
     return tuple(out)
 
 

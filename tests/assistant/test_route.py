@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from assistant.route import asked_measure, content_words, document_attribute, expand_query, foreign_place, normalise, quantity_kind, unknown_procedure
+from assistant.route import (
+    asked_measure,
+    content_words,
+    document_attribute,
+    expand_query,
+    foreign_place,
+    normalise,
+    quantity_kind,
+    unknown_procedure,
+)
 
 VOCAB = "到2030年，全市常住人口城镇化率稳步提升。与周边县域、海东、西宁、省外邻近城市加强产业对接。格尔木市人民政府办公室"
 
