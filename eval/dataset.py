@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-TYPES = ("responsibility", "by_unit", "fact", "eligibility", "overview", "topic", "out_of_scope")
-FIELDS = ("id", "type", "question", "gold_clauses", "answerable")  # required; gold_units, answer_contains, history, doc optional
+TYPES = ("responsibility", "by_unit", "fact", "eligibility", "overview", "topic", "out_of_scope", "check", "count", "none")
+FIELDS = ("id", "type", "question", "gold_clauses", "answerable")  # required; gold_units, answer_contains, history, doc, expect, note optional
 
 
 class DatasetError(ValueError):
@@ -25,6 +25,7 @@ class Question:
     answerable: bool
     doc: str | None = None
     history: tuple[str, ...] = ()  # earlier user questions, asked in order in one conversation before this one
+    expect: str | int | None = None  # check: "yes" / "no"; count: the number the answer must state
 
 
 def load_dataset(path: Path) -> list[Question]:
@@ -53,9 +54,24 @@ def load_dataset(path: Path) -> list[Question]:
                 answerable=bool(row["answerable"]),
                 doc=row.get("doc"),
                 history=_history(row.get("history", ()), path, n),
+                expect=_expect(row, path, n),
             )
         )
     return questions
+
+
+def _expect(row: dict, path: Path, n: int) -> str | int | None:
+    """The expected yes/no of a check question or number of a count question; absent for the other types."""
+    value = row.get("expect")
+    if row["type"] == "check":
+        if not isinstance(value, str) or value.lower() not in ("yes", "no"):
+            raise DatasetError(f"{path}:{n}: a check question needs expect \"yes\" or \"no\"")
+        return value.lower()
+    if row["type"] == "count":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise DatasetError(f"{path}:{n}: a count question needs an integer expect")
+        return value
+    return value if isinstance(value, str | int) and not isinstance(value, bool) else None
 
 
 def _history(value: object, path: Path, n: int) -> tuple[str, ...]:

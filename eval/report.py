@@ -11,6 +11,7 @@ ROWS = (
     ("mrr", "MRR", "num"),
     ("citation_precision", "citation precision", "pct"),
     ("false_refusal_rate", "false refusals", "pct"),
+    ("confident_wrong_rate", "confident wrong (wrong ÷ questions)", "pct"),
     ("lead_first_line", "first line ≤100 holds answer", "pct"),
     ("median_answer_chars", "median answer (chars)", "int"),
     ("median_fact_answer_chars", "median fact answer (chars)", "int"),
@@ -40,13 +41,19 @@ def table(figures: list[dict[str, Any]], markdown: bool = False) -> str:
     for t in types:
         rows.append([f"  {t}", *[f"{f['by_type'].get(t, 0) * 100:.1f}% ({f['by_type_counts'].get(t, '-')})" for f in figures]])
     for key, label, kind in ROWS[1:]:
-        rows.append([label, *[_fmt(f[key], kind) for f in figures]])
+        rows.append([label, *[_fmt(f.get(key, 0.0), kind) for f in figures]])
+    rows.append(["failures by class", *[_classes(f) for f in figures]])
     if markdown:
         lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
         lines += ["| " + " | ".join(c.strip() for c in r) + " |" for r in rows[1:]]
         return "\n".join(lines)
     widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)) for r in rows)
+
+
+def _classes(figures: dict[str, Any]) -> str:
+    counts = figures.get("failure_classes", {})
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "-"
 
 
 def _width(text: str) -> int:
@@ -70,7 +77,7 @@ def write_report(directory: Path, figures: list[dict[str, Any]], failures: list[
         "## Failures (planqa)",
         "",
     ]
-    lines += [f"- `{f['id']}` ({f['type']}) {f['question']} — {f['reason']}" for f in failures] or ["None."]
+    lines += [f"- `{f['id']}` ({f['type']}, {f.get('class', 'wrong')}) {f['question']} — {f['reason']}" for f in failures] or ["None."]
     path = directory / "report.md"
     path.write_text("\n".join(lines) + "\n", "utf-8")
     return path
@@ -97,3 +104,32 @@ def _chart(path: Path, figures: list[dict[str, Any]]) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+def result_class(row: dict[str, Any]) -> str:
+    """A results line's class; lines written before classes existed are read from passed/refused."""
+    if "class" in row:
+        return str(row["class"])
+    if row.get("passed"):
+        return "pass"
+    return "false refusal" if row.get("refused") and row.get("type") != "out_of_scope" else "wrong"
+
+
+def compare(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> str:
+    """The questions whose class changed between two results files (by id), then the class counts of each."""
+    old = {row["id"]: row for row in before}
+    lines = []
+    for row in after:
+        if row["id"] not in old:
+            continue
+        a, b = result_class(old[row["id"]]), result_class(row)
+        if a != b:
+            lines.append(f"  {row['id']} [{row.get('type', '?')}] {a} → {b}: {row.get('question', '')}" + (f" — {row['reason']}" if b != "pass" else ""))
+    counts = []
+    for name, rows in (("A", before), ("B", after)):
+        tally: dict[str, int] = {}
+        for row in rows:
+            tally[result_class(row)] = tally.get(result_class(row), 0) + 1
+        counts.append(f"{name}: " + ", ".join(f"{tally.get(k, 0)} {k}" for k in ("pass", "false refusal", "wrong", "incomplete")))
+    head = f"{len(lines)} questions changed class" + (":" if lines else ".")
+    return "\n".join([head, *lines, *counts])

@@ -24,9 +24,9 @@ def run_assistant(assistant: Assistant, questions: list[Question], k: int) -> tu
         ranking = [h.part.number for h in answer.hits[:k]] or [c.clause for c in answer.citations]
         verdict = judge(q, result)
         summary.add(q, verdict, result, ranking, k)
-        results.append({**result, "type": q.type, "passed": verdict.passed, "reason": verdict.reason})
+        results.append({**result, "type": q.type, "passed": verdict.passed, "class": verdict.kind, "reason": verdict.reason})
         if not verdict.passed:
-            failures.append({"id": q.id, "type": q.type, "question": q.question, "reason": verdict.reason})
+            failures.append({"id": q.id, "type": q.type, "question": q.question, "class": verdict.kind, "reason": verdict.reason})
     return results, summary, failures
 
 
@@ -69,7 +69,7 @@ def evaluate(dataset: Path, output: Path, settings: Settings, k: int = 5, baseli
     if failures:
         print(f"\n{len(failures)} failing:")
         for f in failures:
-            print(f"  {f['id']} [{f['type']}] {f['question']} — {f['reason']}")
+            print(f"  {f['id']} [{f['type']}] ({f['class']}) {f['question']} — {f['reason']}")
     if report is not None:
         path = write_report(report, figures, failures, str(dataset), k)
         print(f"\nreport: {path}")

@@ -135,3 +135,91 @@ def test_first_line_figure_counts_only_a_short_first_line_holding_every_fragment
     summary.add(fact, judge(fact, result("依据\n达50%以上。", (18,))), result("依据\n达50%以上。", (18,)), None, 5)
     figures = summary.figures()
     assert figures["lead_first_line"] == 0.5 and figures["median_fact_answer_chars"] == 10
+
+
+def test_check_needs_the_expected_yes_or_no_first_and_a_gold_citation():
+    question = q(type="check", expect="yes", gold_clauses=(8,))
+    assert judge(question, result("是。灵活就业人员可以缴存住房公积金。\n依据…", (8,))).passed
+    assert judge(question, result("Yes. 灵活就业人员…", (8,))).passed
+    said_no = judge(question, result("否。\n…", (8,)))
+    assert not said_no.passed and said_no.kind == "wrong"
+    assert judge(question, result("是。", (9,))).kind == "wrong"
+    assert judge(question, result("灵活就业人员可以缴存。", (8,))).kind == "incomplete"
+    assert judge(q(type="check", expect="no"), result("No, the plan does not say so.", ())).passed
+    assert judge(question, result(refused=True)).kind == "false refusal"
+
+
+def test_count_reads_arabic_and_chinese_numerals_but_not_the_source_path():
+    from eval.score import chinese_number, numbers_in, strip_sources
+
+    assert chinese_number("十二") == 12 and chinese_number("两百零三") == 203 and chinese_number("一万二千") == 12000
+    assert numbers_in("共有１２项，另有七个") == {12, 7}
+    assert numbers_in(strip_sources("共5项（格政办发〔2025〕25号 五（十八））")) == {5}
+    question = q(type="count", expect=12, gold_clauses=(3, 4))
+    assert judge(question, result("市水利局参与十二项任务。\n…", (3, 4))).passed
+    assert judge(question, result("共12项。", (3, 4))).passed
+    assert judge(question, result("共120项。", (3, 4))).kind == "wrong"
+    assert judge(question, result("共12项。", (3,))).kind == "incomplete"
+    assert judge(question, result("见下列条款。", (3, 4))).kind == "incomplete"
+    assert judge(question, result("见（格政办发〔2025〕25号 三（十二））", (3, 4))).kind == "incomplete"  # a path is no count
+
+
+def test_none_passes_a_refusal_or_a_negative_first_line_only():
+    question = q(type="none", gold_clauses=())
+    assert judge(question, result(refused=True)).passed
+    assert judge(question, result("没有，方案未提及公共厕所；最接近的是…", (18,))).passed
+    assert judge(question, result("The plan does not mention public toilets.", ())).passed
+    wrong = judge(question, result("推进功能复合的城市更新。", (17,)))
+    assert not wrong.passed and wrong.kind == "wrong"
+
+
+def test_failure_classes_and_the_confident_wrong_rate():
+    from eval.score import Summary
+
+    summary = Summary("planqa")
+    cases = [
+        (q(gold_clauses=(18,), answer_contains=("50%",)), result("50%以上", (18,))),  # pass
+        (q(gold_clauses=(18,), answer_contains=("50%",)), result(refused=True)),  # false refusal
+        (q(gold_clauses=(18,), answer_contains=("50%",)), result("充电桩", (23,))),  # wrong: no gold clause
+        (q(gold_clauses=(18,), answer_contains=("50%",)), result("改造", (18,))),  # incomplete: gold cited, fragment absent
+        (q(type="out_of_scope", answerable=False), result("答案", (1,))),  # wrong: answered
+    ]
+    kinds = []
+    for question, res in cases:
+        verdict = judge(question, res)
+        kinds.append(verdict.kind)
+        summary.add(question, verdict, res, None, 5)
+    assert kinds == ["pass", "false refusal", "wrong", "incomplete", "wrong"]
+    figures = summary.figures()
+    assert figures["confident_wrong_rate"] == pytest.approx(2 / 5)
+    assert figures["failure_classes"] == {"false refusal": 1, "wrong": 2, "incomplete": 1}
+
+
+def test_new_types_load_with_expect_and_note(tmp_path):
+    path = tmp_path / "set.jsonl"
+    rows = [
+        {"id": "k1", "type": "check", "question": "?", "gold_clauses": [8], "answerable": True, "expect": "Yes", "note": "x"},
+        {"id": "k2", "type": "count", "question": "?", "gold_clauses": [], "answerable": True, "expect": 12},
+        {"id": "k3", "type": "none", "question": "?", "gold_clauses": [], "answerable": True},
+    ]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    assert [x.expect for x in load_dataset(path)] == ["yes", 12, None]
+    path.write_text(json.dumps({**rows[1], "expect": "twelve"}) + "\n", "utf-8")
+    with pytest.raises(DatasetError, match="integer expect"):
+        load_dataset(path)
+    path.write_text(json.dumps({**rows[0], "expect": "maybe"}) + "\n", "utf-8")
+    with pytest.raises(DatasetError, match="yes"):
+        load_dataset(path)
+
+
+def test_compare_lists_questions_whose_class_changed():
+    from eval.report import compare
+
+    before = [{"id": "a", "type": "fact", "question": "甲", "passed": True}, {"id": "b", "type": "fact", "question": "乙", "passed": False, "refused": True}]
+    after = [
+        {"id": "a", "type": "fact", "question": "甲", "passed": False, "class": "wrong", "reason": "cites [3]"},
+        {"id": "b", "type": "fact", "question": "乙", "passed": True, "class": "pass"},
+    ]
+    text = compare(before, after)
+    assert text.startswith("2 questions changed class")
+    assert "a [fact] pass → wrong: 甲 — cites [3]" in text and "b [fact] false refusal → pass: 乙" in text
