@@ -12,6 +12,8 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant import prompts, structured
+from assistant.answering.executor import execute
+from assistant.answering.render import render
 from assistant.compose import compose, refusal
 from assistant.evidence import Evidence, assess
 from assistant.knowledge import Knowledge
@@ -29,7 +31,10 @@ from assistant.scope import (
     scoped_documents,
     strip_places,
 )
-from assistant.understand import Query, context_for, understand
+from assistant.answering.acknowledge import acknowledge
+from assistant.reading.planner import read_plan
+from assistant.reading.story import Story, split_story
+from assistant.understand import Query, context_for, language_of, understand
 from assistant.verify import verify
 
 # Intents whose questions may ask for the task ledger's targets, time nodes or projects.
@@ -86,9 +91,17 @@ def answer_question(
             if unavailable is not None:
                 text, _ = normalise(question, knowledge.settings.max_question_chars)
                 return verify(Answer(text, unavailable, (), True, "out_of_scope"))
+        story = split_story(normalise(question, knowledge.settings.max_question_chars)[0])
+        if story.statement:
+            text = story.situation
+            return verify(acknowledge(knowledge, text, language_of(text), tuple(docs or ())))
         query, cut = understand_question(knowledge, question, docs)
+        if story.situation:
+            query = _question_decides(knowledge, query, story, docs)
     else:
         cut = False
+    if query.plan is None:
+        query = dataclasses.replace(query, plan=read_plan(query))
     answer = _answer(knowledge, query, k or knowledge.settings.top_k, models)
     if not answer.refused and not answer.lead:  # answers from the records lead with their summary line
         answer = dataclasses.replace(answer, lead=answer.text.split("\n", 1)[0])
@@ -99,6 +112,33 @@ def answer_question(
             answer, text=prompts.TRUNCATED.format(limit=knowledge.settings.max_question_chars) + "\n" + answer.text
         )
     return verify(dataclasses.replace(answer, query=query))
+
+
+def _question_decides(knowledge: Knowledge, query: Query, story: Story, docs: tuple[str, ...] | None) -> Query:
+    """A message that tells a story: the question decides the plan; a place the situation mentions
+    never refuses it (我是海南州来的…); the situation's words stay in the search text."""
+    asked, _ = understand_question(knowledge, story.question, docs)
+    plan = read_plan(asked)
+    if plan is not None:
+        return dataclasses.replace(asked, asked=query.asked, plan=dataclasses.replace(plan, persona=(story.situation,)))
+    if query.elsewhere and not asked.elsewhere:
+        return dataclasses.replace(asked, asked=query.asked, search_text=f"{asked.search_text} {story.situation}")
+    return query
+
+
+def _from_plan(knowledge: Knowledge, q: Query) -> Answer | None:
+    """A question over the records, answered by its query plan; None when it asks for a text span."""
+    plan = q.plan
+    if plan is None:
+        return None
+    if plan.form == "decline":
+        return refusal(q, prompts.DECLINE_EN if q.language == "en" else prompts.DECLINE)
+    if q.intent == "out_of_scope":
+        return None
+    if plan.projection == "metadata":  # the documents a plan rests on: the preamble's basis, from the manifest
+        return structured.metadata(knowledge, dataclasses.replace(q, attribute="parents", intent="metadata"), plan.docs)
+    answer = render(knowledge, execute(knowledge, plan), q.question, q.language)
+    return dataclasses.replace(answer, query=q)
 
 
 def _unavailable(knowledge: Knowledge, docs: tuple[str, ...]) -> str | None:
@@ -113,6 +153,9 @@ def _unavailable(knowledge: Knowledge, docs: tuple[str, ...]) -> str | None:
 
 
 def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
+    answer = _from_plan(knowledge, q)
+    if answer is not None:
+        return answer
     if q.intent == "out_of_scope":
         if q.elsewhere:
             return refusal(q, prompts.REFUSAL_ELSEWHERE.format(place=q.elsewhere, scope=coverage(knowledge.documents, knowledge.indexed_docs)))

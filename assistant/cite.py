@@ -54,3 +54,9 @@ def short_title(knowledge: Knowledge, part: Part) -> str:
 def evidence_intro(knowledge: Knowledge, part: Part, language: str) -> str:
     """依据《short title》 (From … in English): what evidence quotes follow."""
     return (prompts.EVIDENCE_EN if language == "en" else prompts.EVIDENCE).format(doc_title=short_title(knowledge, part), path=part.path)
+
+
+def quoted_title(part: Part) -> str:
+    """A part's title in 「」 when the cited text holds it verbatim (a clause's title does); otherwise
+    plain, as a label (总体要求, 版记 and 印发通知 name parts whose text does not contain them)."""
+    return f"「{part.title}」" if part.title and part.title in part.text else (f"（{part.title}）" if part.title else "")

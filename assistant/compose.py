@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant import prompts, structured
-from assistant.cite import citation, evidence_intro, quote, short_title, source, unit_label
+from assistant.cite import citation, evidence_intro, quote, quoted_title, short_title, source, unit_label
 from assistant.entities import title_named
 from assistant.knowledge import Knowledge
 from assistant.lead import LEAD_SENTENCES, compact_source, evidence_window, lead_line, lead_span
@@ -91,7 +91,7 @@ def passage(knowledge: Knowledge, routed: Query, hits: list[Hit]) -> Answer:
     if windows:
         text = f"{lead}\n{evidence}" + "…".join(f"「{w}」" for w in windows)
     else:  # the lead is all the evidence there is: name the document and the clause it stands in
-        text = f"{lead}\n{evidence}" + prompts.EVIDENCE_WHERE.format(path=hit.part.path, title=hit.part.title)
+        text = f"{lead}\n{evidence}" + prompts.EVIDENCE_WHERE.format(path=hit.part.path if hit.part.kind in ("clause", "section") else "", title=quoted_title(hit.part))
     return Answer(routed.question, text, (citation(knowledge, hit.part, tuple(dict.fromkeys((*spans, *windows)))),), False, routed.route, lead=lead, lead_spans=spans)
 
 
@@ -139,7 +139,12 @@ def overview(knowledge: Knowledge, routed: Query, hits: list[Hit]) -> Answer:
 def lineage(knowledge: Knowledge, routed: Query, hits: list[Hit]) -> Answer:
     """Which parent clauses a clause implements: the stored cross-document links, each quoted."""
     children = [h for h in hits if h.part.kind == "clause" and (meta := knowledge.doc_meta(h.part.doc)) and meta.implements]
-    hit = children[0] if children else hits[0]
+    named = [h for h in children if h.part.number in {c.number for c in routed.clauses}]
+    if routed.clauses and not named:  # the clause the question names, whether or not the search found it
+        doc = (routed.docs or knowledge.indexed_docs)[0]
+        part = next((p for p in knowledge.parts if p.doc == doc and p.kind == "clause" and p.number == routed.clauses[0].number), None)
+        named = [Hit(part, 0.0, 0, ("named",), part.sentences)] if part is not None else []
+    hit = (named or children or hits)[0]
     part = hit.part
     lines = [prompts.LINEAGE_HEAD.format(source=source(knowledge, part), title=part.title)]
     citations = [citation(knowledge, part, tuple(s.text for s in best_sentences(knowledge, hit, routed, 1)))]

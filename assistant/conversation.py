@@ -39,7 +39,7 @@ DOC_DEIXIS = re.compile(r"(那个|这个|该|上述|那份|这份)(文件|方案
 BOTH_CLAUSES = re.compile(r"(这|那|上面|上述|前面)(两|俩|2)(条|项|个任务|个)")
 ASKS = re.compile(r"哪|什么|谁|多少|几|吗|怎么|如何|\b(what|which|who|how)\b", re.I)
 CLAUSE_DEIXIS = re.compile(
-    r"(这|那|该|上面|上述|前面|刚才)(一)?(那)?(条|项|款|个任务|项任务|条任务)|上一条|这里面|这里|里面|\bthis (clause|item|task)\b|\bthat (clause|item|task)\b",
+    r"(这|那|该|上面|上述|前面|刚才)(一)?(那)?(条|项|款|个任务|项任务|条任务)|上一条|这里面|里面|\bthis (clause|item|task)\b|\bthat (clause|item|task)\b",
     re.I,
 )
 ORDINAL_PICK = re.compile(

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from index.records import Part, Sentence
 
-Route = Literal["responsibility", "by_unit", "fact", "eligibility", "overview", "lineage", "count", "ranking", "unassigned", "topic", "metadata", "out_of_scope"]
+Route = Literal["responsibility", "by_unit", "fact", "eligibility", "overview", "lineage", "count", "ranking", "unassigned", "topic", "metadata", "acknowledge", "out_of_scope"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ class Answer:
     standalone: str = ""  # a follow-up as the standalone question it was resolved to
     lead: str = ""  # the answer's first line, which answers on its own
     lead_spans: tuple[str, ...] = ()  # the verbatim plan text the lead quotes (checked like every quote)
+    suggestions: tuple[str, ...] = ()  # questions to ask next (after a statement that asked nothing)
 
     def to_json(self) -> dict[str, Any]:
         """The `planqa ask --json` object."""
@@ -72,4 +73,5 @@ class Answer:
             "lead": self.lead or self.text.split("\n", 1)[0],
             "understood": self.query.understood() if self.query is not None else {},
             **({"standalone": self.standalone} if self.standalone else {}),
+            **({"suggestions": list(self.suggestions)} if self.suggestions else {}),
         }

@@ -109,6 +109,7 @@ class Query:
     parts: tuple[str, ...] = ()  # the sub-questions of a question that asks several things
     within: tuple[int, ...] = ()  # clauses a follow-up is limited to (其中 / 这些条款里)
     elsewhere: str = ""  # a place the question is about that the documents do not cover
+    plan: Any = None  # the query plan read from the question (assistant.reading.plan.Plan), when it is one over the records
 
     @property
     def question(self) -> str:
@@ -159,6 +160,8 @@ class Query:
         for key in ("topic", "attribute", "target", "quantity", "reason"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
+        if self.plan is not None:
+            out["plan"] = self.plan.to_json()
         return out
 
     def restatement(self) -> str:

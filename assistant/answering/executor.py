@@ -1,0 +1,151 @@
+"""The executor: a query plan evaluated over the parsed records. The base set is the clauses of the
+documents in scope (or the previous turn's result); each filter keeps the clauses that pass it (or
+fail it, when negated); a topic filter keeps the clauses whose evidence covers the topic. Pure over
+the loaded index: no answer text is written here (render.py does that).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.knowledge import Knowledge
+from assistant.reading.plan import Filter, Plan
+from assistant.retrieve import lexical_coverage, part_evidence, topic_bigrams
+from assistant.scope import primary_documents
+from index.ledger import TimeNode
+from index.records import Part
+
+PERIOD = re.compile(r"(\d+)\s*年内")
+YEAR = re.compile(r"(\d{4})\s*年")
+# A clause covers a topic when its best sentence holds this share of the topic's weighted character
+# pairs, or is as close in meaning as the index's calibrated floor (index/calibrate.py).
+TOPIC_COVERAGE = 0.5
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a plan selects: the clauses (in document order), out of how many, and for a check the
+    clauses its topic names; for the document's structure, its sections; the time nodes of the
+    documents, for a time filter that selects nothing."""
+
+    plan: Plan
+    parts: tuple[Part, ...]
+    total: int
+    topic_parts: tuple[Part, ...] = ()
+    sections: tuple[Part, ...] = ()
+    nodes: tuple[tuple[Part, TimeNode], ...] = ()
+
+    @property
+    def yes(self) -> bool:
+        return bool(self.parts)
+
+
+def execute(knowledge: Knowledge, plan: Plan) -> Result:
+    """Evaluate the plan over the records."""
+    docs = plan.docs or primary_documents(knowledge.documents, knowledge.indexed_docs)
+    clauses = [p for p in knowledge.parts if p.kind == "clause" and (not docs or p.doc in docs)]
+    base = [p for p in clauses if not plan.within or p.number in plan.within]
+    if plan.projection == "structure":
+        sections = tuple(p for p in knowledge.parts if p.kind == "section" and (not docs or p.doc in docs))
+        return Result(plan, tuple(base), len(base), sections=sections)
+    topic_parts: tuple[Part, ...] = tuple(p for p in base if any(_passes(knowledge, p, f) for f in plan.filters_of("clause")))
+    selected = base
+    for f in plan.filters_of("topic"):  # the topic names its clauses first; the other filters test them
+        one = plan.single or plan.form == "check"
+        topic_parts = tuple(relevant(knowledge, " ".join(f.values), selected, one, closest=one and plan.base == "previous"))
+        keep = {p.id for p in topic_parts}
+        selected = [p for p in selected if p.id in keep]
+    for f in plan.filters:
+        if f.kind != "topic":
+            selected = [p for p in selected if _passes(knowledge, p, f) != f.negate]
+    nodes = time_nodes(knowledge, docs) if plan.filters_of("deadline") else ()
+    # A complement is counted out of the clauses the other conditions keep (第五部分的6项中).
+    universe = [p for p in base if all(_passes(knowledge, p, f) for f in plan.filters if not f.negate and f.kind not in ("topic", "clause"))]
+    return Result(plan, tuple(selected), len(universe), topic_parts, nodes=nodes)
+
+
+def _passes(knowledge: Knowledge, part: Part, f: Filter) -> bool:
+    if f.kind == "unit":
+        test = all if f.every else any
+        return test(u in part.unit_names for u in f.values)
+    if f.kind == "section":
+        return any(part.path.startswith(f"{s}（") for s in f.values)
+    if f.kind == "has_units":
+        return bool(part.units)
+    if f.kind == "clause":
+        return str(part.number) in f.values
+    if f.kind == "has_target":
+        ledger = knowledge.ledger.get(part.id)
+        return bool(ledger and ledger.targets)
+    if f.kind == "deadline":
+        year = int(f.values[0])
+        years = [y for node in _deadlines(knowledge, part) if (y := node_year(knowledge, part, node)) is not None]
+        return any(y <= year if f.op == "before" else y >= year for y in years)
+    return True
+
+
+def _deadlines(knowledge: Knowledge, part: Part) -> tuple[TimeNode, ...]:
+    ledger = knowledge.ledger.get(part.id)
+    return ledger.deadlines if ledger else ()
+
+
+def node_year(knowledge: Knowledge, part: Part, node: TimeNode) -> int | None:
+    """The year a time node falls in: its own year (到2030年), or the document's year plus a period
+    (5年内 in a 2025 plan → 2030); None for a recurring one (每年12月底前)."""
+    own = YEAR.search(node.text)
+    if own:
+        return int(own.group(1))
+    period = PERIOD.search(node.text)
+    meta = knowledge.doc_meta(part.doc)
+    if period and meta and meta.date[:4].isdigit():
+        return int(meta.date[:4]) + int(period.group(1))
+    return None
+
+
+def time_nodes(knowledge: Knowledge, docs: tuple[str, ...]) -> tuple[tuple[Part, TimeNode], ...]:
+    """Every time node the documents in scope set, with the part it stands in, in reading order."""
+    out = []
+    for part in knowledge.parts:
+        if docs and part.doc not in docs:
+            continue
+        for node in _deadlines(knowledge, part):
+            out.append((part, node))
+    return tuple(out)
+
+
+def relevant(knowledge: Knowledge, topic: str, parts: list[Part], one: bool, closest: bool = False) -> list[Part]:
+    """The parts that cover a topic, best first: the best sentence of each holds most of the topic's
+    words, or is as close in meaning as the calibrated floor. ``one``: only the best, if it covers it.
+    ``closest``: a choice among a few given parts (其中哪一条…): the closest in meaning, when it is
+    closer than a typical off-topic question is to the corpus."""
+    if not parts or not topic.strip():
+        return []
+    from assistant.evidence import min_dense
+
+    weights = topic_bigrams(knowledge, topic)
+    vector = np.asarray(knowledge.embeddings.embed_query(topic), dtype=np.float32)
+    floor = min_dense(knowledge)
+    scored = []
+    for part in parts:
+        score, ranked = part_evidence(knowledge, part, vector, weights)
+        coverage = max((lexical_coverage(weights, s.text) for s in ranked[:3]), default=lexical_coverage(weights, part.text))
+        dense = _dense(knowledge, part, vector)
+        if coverage >= TOPIC_COVERAGE or (dense >= floor and coverage > 0):
+            scored.append((score, part))
+    if not scored and closest and knowledge.info.calibration is not None:
+        best = max(parts, key=lambda p: _dense(knowledge, p, vector))
+        if _dense(knowledge, best, vector) >= knowledge.info.calibration.offtopic_median:
+            return [best]
+    scored.sort(key=lambda x: -x[0])
+    found = [p for _, p in scored]
+    return found[:1] if one else sorted(found, key=lambda p: p.start)
+
+
+def _dense(knowledge: Knowledge, part: Part, vector: np.ndarray) -> float:
+    """The part's best cosine with the topic, over its own chunk and its sentence windows."""
+    rows = [knowledge.part_rows.get(part.id)] + [knowledge.sentence_rows.get((part.id, s.start)) for s in part.sentences]
+    sims = [float(knowledge.unit_vectors[r] @ vector) for r in rows if r is not None]
+    return max(sims, default=0.0)

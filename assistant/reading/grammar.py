@@ -1,0 +1,98 @@
+"""The question grammar: which words of a question play which grammatical role, read from the reviewed
+table assistant/data/grammar.toml by one reader.
+
+Chinese entries are matched against jieba's words: a one-character entry must be a word of its own
+(不 in 不负责, not in 不断), or, for question words, begin one (哪 in 哪些, 几 in 几项); longer entries
+match anywhere. English entries match whole words, case-insensitively.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from index.tokenize import segment
+
+# A yes/no question in the A-not-A form: 是不是, 有没有, 管不管, 负不负责.
+A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+CLAUSE_END = re.compile(r"[，,。？?！!；;]")
+FINAL_PARTICLES = "吗么呢啊吧了的？?！!。 "
+
+
+@cache
+def table() -> dict[str, dict[str, tuple[str, ...]]]:
+    """assistant/data/grammar.toml, read once: section → role → words."""
+    raw = tomllib.loads(resources.files("assistant").joinpath("data/grammar.toml").read_text("utf-8"))
+    return {section: {role: tuple(words) for role, words in roles.items()} for section, roles in raw.items()}
+
+
+def words(section: str, role: str) -> tuple[str, ...]:
+    return table()[section][role]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A question's text with its jieba words, and the offsets where each word starts."""
+
+    text: str
+    tokens: tuple[str, ...]
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> Sentence:
+        tokens, starts, at = [], [], 0
+        for token in segment(text):
+            found = text.find(token, at)
+            if found < 0:
+                continue
+            tokens.append(token)
+            starts.append(found)
+            at = found + len(token)
+        return cls(text, tuple(tokens), tuple(starts))
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    def find(self, section: str, role: str, prefix: bool = False) -> list[tuple[int, str]]:
+        """Where the role's words stand in the text, as (offset, word), in reading order."""
+        found: list[tuple[int, str]] = []
+        for word in words(section, role):
+            if word.isascii():
+                found += [(m.start(), word) for m in re.finditer(rf"(?<![a-z']){re.escape(word)}(?![a-z])", self.lower)]
+            elif len(word) > 1:
+                found += [(m.start(), word) for m in re.finditer(re.escape(word), self.text)]
+            else:
+                found += [(s, word) for t, s in zip(self.tokens, self.starts) if t == word or (prefix and t.startswith(word))]
+        return sorted(set(found))
+
+    def has(self, section: str, role: str, prefix: bool = False) -> bool:
+        return bool(self.find(section, role, prefix))
+
+    def final(self, section: str, role: str) -> str:
+        """A role word that ends a clause (the predicate of a question: 方案好不好？, 能按时完成吗？), or ''."""
+        for at, word in self.find(section, role):
+            rest = self.text[at + len(word) :]
+            tail = CLAUSE_END.split(rest, maxsplit=1)[0]
+            if not tail.strip(FINAL_PARTICLES) or tail.strip(FINAL_PARTICLES) in ("得了", "得到"):
+                return word
+        return ""
+
+    def polar(self) -> str:
+        """The word that makes the question a yes/no one (吗, 是否, 是不是, English auxiliary first), or ''."""
+        m = A_NOT_A.search(self.text)
+        if m:
+            return m.group(0)
+        for at, word in self.find("ask", "particle"):
+            if not self.text[at + 1 :].strip(FINAL_PARTICLES):
+                return word
+        whether = self.find("ask", "whether")
+        if whether:
+            return whether[0][1]
+        first = re.match(r"\s*([a-z']+)", self.lower)
+        if first and first.group(1) in words("ask", "polar_en"):
+            return first.group(1)
+        return ""
