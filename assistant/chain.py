@@ -21,7 +21,7 @@ from assistant.ledger import ledger_answer
 from assistant.llm import answer_with_llm
 from assistant.records import Answer, Citation, Hit
 from assistant.retrieve import search
-from assistant.route import expand_query, normalise, quantity_kind
+from assistant.route import INJECTION, TASK_REQUEST, expand_query, normalise, quantity_kind
 from assistant.scope import (
     coverage,
     known_places,
@@ -92,7 +92,7 @@ def answer_question(
                 text, _ = normalise(question, knowledge.settings.max_question_chars)
                 return verify(Answer(text, unavailable, (), True, "out_of_scope"))
         story = split_story(normalise(question, knowledge.settings.max_question_chars)[0])
-        if story.statement:
+        if story.statement and not INJECTION.search(story.situation) and not TASK_REQUEST.search(story.situation):
             text = story.situation
             return verify(acknowledge(knowledge, text, language_of(text), tuple(docs or ())))
         query, cut = understand_question(knowledge, question, docs)

@@ -38,7 +38,7 @@ def read_plan(q: Query) -> Plan | None:
     filters += units
     if q.sections:
         filters.append(Filter("section", tuple(q.sections)))
-    deadline = _deadline(s)
+    deadline = _deadline(s) if _names(s, "clauses") else None  # 2030年前完成哪些任务, not 到2030年要实现什么目标
     if deadline is not None:
         filters.append(deadline)
     if _lacks_units(s, q):
@@ -109,7 +109,7 @@ def _projection(s: Sentence, q: Query) -> tuple[Projection, str]:
             return "units", word
         if any(n in near for n in words("noun", "units")):
             return "units", near
-        if not q.sections and any(n in near for n in words("noun", "parts")):
+        if not q.sections and not q.units and any(n in near for n in words("noun", "parts")):
             return "structure", near
     return "clauses", ""
 
@@ -117,6 +117,8 @@ def _projection(s: Sentence, q: Query) -> tuple[Projection, str]:
 def _form(s: Sentence, q: Query, projection: Projection) -> tuple[Form, str]:
     """List, count or check, from the question word (几 / 多少 over a noun of the records) or the polar form."""
     for at, word in s.find("ask", "count", prefix=True):
+        if s.text[max(0, at - 1) : at] == "哪":  # 哪几条 asks which, not how many
+            continue
         after = s.text[at : at + len(word) + COUNTED]
         nouns = words("noun", "clauses") + words("noun", "units") + words("noun", "parts")
         if any(n in after for n in nouns) or projection == "structure":
@@ -179,9 +181,14 @@ def _lacks_units(s: Sentence, q: Query) -> bool:
         return False
     for at, _ in s.find("polarity", "negation"):
         tail = s.text[at : at + 8]
-        if any(n in tail for n in words("noun", "units")):
+        if any(n in tail for n in words("noun", "units")) and ("责任" in tail or _names(s, "clauses")):  # 没有固定单位: an employer
             return True
     return False
+
+
+def _names(s: Sentence, noun: str) -> bool:
+    """Whether the question names a noun of the records (任务, 部门, 部分…)."""
+    return any(n in s.lower for n in words("noun", noun))
 
 
 def _topic(q: Query) -> str:
