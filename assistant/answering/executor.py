@@ -121,7 +121,7 @@ def relevant(knowledge: Knowledge, topic: str, parts: list[Part], one: bool, clo
     words, or is as close in meaning as the calibrated floor. ``one``: only the best, if it covers it.
     ``closest``: a choice among a few given parts (其中哪一条…): the closest in meaning, when it is
     closer than a typical off-topic question is to the corpus."""
-    if not parts or not topic.strip():
+    if not parts or not topic.strip() or _foreign_words(knowledge, topic):
         return []
     from assistant.evidence import min_dense
 
@@ -142,6 +142,15 @@ def relevant(knowledge: Knowledge, topic: str, parts: list[Part], one: bool, clo
     scored.sort(key=lambda x: -x[0])
     found = [p for _, p in scored]
     return found[:1] if one else sorted(found, key=lambda p: p.start)
+
+
+def _foreign_words(knowledge: Knowledge, topic: str) -> list[str]:
+    """The topic's Chinese words that the documents never use, nor the plan's own terms for them
+    (殡葬 in 殡葬改革): a topic named by one of them is not one the documents cover."""
+    from assistant.route import content_words, expand_query
+
+    terms = expand_query(topic).partition(" \u2063")[2]
+    return [w for w in content_words(topic) if len(w) > 1 and not w.isascii() and w not in knowledge.vocabulary and not terms]
 
 
 def _dense(knowledge: Knowledge, part: Part, vector: np.ndarray) -> float:

@@ -150,8 +150,7 @@ def _negated(s: Sentence, start: int, end: int) -> bool:
     for at, word in s.find("polarity", "negation") + s.find("polarity", "exclusion"):
         if word in words("polarity", "exclusion") and at < start and not re.search(r"[，,。；;]", s.text[at:start]):
             return True
-        after = s.lower[at + len(word) :].lstrip("的 ")
-        if end <= at <= end + 1 and any(after.startswith(v) for v in words("relate", "verbs")):
+        if end <= at <= end + 1:  # 市发改委没参与, the bureau not involved
             return True
         if 0 <= start - (at + len(word)) <= NEAR and not re.search(r"[，,。；;]", s.text[at:start]):
             return True
