@@ -14,6 +14,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from assistant import prompts, structured
 from assistant.answering.executor import execute
 from assistant.answering.render import render
+from assistant.answering.verdict import polar, verdict
 from assistant.compose import compose, refusal
 from assistant.evidence import Evidence, assess
 from assistant.knowledge import Knowledge
@@ -204,8 +205,21 @@ def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
     if not evidence.ok and not quoted and not (q.intent == "overview" and q.overview):
         answer = refusal(q)
     else:
-        answer = compose(knowledge, q, hits)
+        answer = _yes_or_no(knowledge, q, compose(knowledge, q, hits))
     return dataclasses.replace(answer, hits=tuple(hits))
+
+
+def _yes_or_no(knowledge: Knowledge, q: Query, answer: Answer) -> Answer:
+    """A yes/no question answered from a passage answers 是 / 否 first (Yes / No in English)."""
+    if answer.refused or q.intent not in ("fact", "eligibility") or not polar(q.text):
+        return answer
+    from assistant.route import content_words
+
+    evidence = "".join(quote for c in answer.citations for quote in c.quotes) or answer.text
+    yes = verdict(q.text, evidence, [w for w in content_words(q.topic) if len(w) > 1])
+    word = (prompts.PLAN_YES_EN if yes else prompts.PLAN_NO_EN) if q.language == "en" else (prompts.PLAN_YES if yes else prompts.PLAN_NO)
+    lead = answer.lead or answer.text.split("\n", 1)[0]
+    return dataclasses.replace(answer, text=word + answer.text, lead=word + lead)
 
 
 QUOTED_PHRASE = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")

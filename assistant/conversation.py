@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import prompts
 from assistant.entities import chinese_number, find_units, numeral
+from assistant.reading.grammar import Sentence
 from assistant.route import normalise
 from assistant.scope import mentioned_documents
 from assistant.understand import Query
@@ -28,7 +29,7 @@ History = Sequence[Any]  # earlier user questions (str) or OpenAI-style messages
 
 NEW_SUBJECT = re.compile(r"换个(话题|问题)|另外问|另一个问题|new question|another question|change the subject", re.I)
 UNIT_PRONOUN = re.compile(
-    r"该(部门|单位|局|委)|这(个|些)?(部门|单位)|那(个|些)?(部门|单位)|他们俩|它们|他们|它|\b(it|they|them|this (department|bureau|unit))\b",
+    r"两者|二者|两个部门|两个单位|该(部门|单位|局|委)|这(个|些)?(部门|单位)|那(个|些)?(部门|单位)|他们俩|它们|他们|它|\b(it|they|them|this (department|bureau|unit))\b",
     re.I,
 )
 AMONG_UNITS = re.compile(r"(他们|它们|这些部门|这些单位|上述部门|上述单位)(当中|之中|中|里)的?")
@@ -156,6 +157,9 @@ def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, 
             return Resolved(WITHIN.sub("", text).replace(pick.group(0), f"第{numeral(last.cited[n - 1])}条"))
     within = last.cited if WITHIN.search(text) and len(last.cited) > 1 else ()
     text = WITHIN.sub("", text) if within else text
+    said = Sentence.of(text)
+    if not within and len(last.cited) > 1 and said.has("scope", "previous"):  # 这几条 / those: the last answer's clauses
+        within = last.cited
     both = BOTH_CLAUSES.search(text)
     if both:
         recent = _recent_clauses(state, 2)
@@ -174,16 +178,23 @@ def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, 
         return Resolved(text.replace(among.group(0), ""), within)
     pronoun = UNIT_PRONOUN.search(text)
     if pronoun:
-        units = _units_for(pronoun.group(0), last)
+        units = _units_for(pronoun.group(0), last, state)
         if units:
             return Resolved(text.replace(pronoun.group(0), "和".join(units), 1), within)
         if last.cited:  # "it" after a question about a task: the clause its answer cited
             return Resolved(text.replace(pronoun.group(0), f"第{numeral(last.cited[0])}条", 1), within)
     if MORE.match(text):
         return Resolved(last.query.text)
+    bare = not (alone.units or alone.clauses or alone.sections or _stands_alone(alone, knowledge))
+    if last.cited and bare and _counts(said):  # 一共几个？: how many of what the last answer listed
+        if last.query.asks_who and len(last.cited) == 1:
+            return Resolved(f"第{numeral(last.cited[0])}条有几个责任单位？")
+        return Resolved(text, within or last.cited)
+    if last.cited and alone.units and not (alone.clauses or alone.sections) and said.polar() and not _stands_alone_topic(alone, knowledge):
+        return Resolved(text, within or last.cited)  # 应急管理局呢，也在吗？: among the clauses just answered
     ellipsis = ELLIPSIS.match(text)
     x = ellipsis.group("x").strip(" ，,的") if ellipsis else ""
-    if x and re.search(r"呢|what about|how about|^(那|还有|and)", text, re.I) and len(x) <= 20 and not ASKS.search(x):
+    if x and re.search(r"呢|what about|how about|^(那|还有|and)", text, re.I) and len(x) <= 20 and not ASKS.search(x) and not Sentence.of(x).polar():
         return Resolved(_ask_again(last.query, x, alone), within)
     if _stands_alone(alone, knowledge) or within:
         return Resolved(text, within)
@@ -191,10 +202,25 @@ def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, 
     return Resolved(f"{subject}{re.sub(r'^(那么|那)', '', text)}" if subject else text)
 
 
-def _units_for(pronoun: str, turn: Turn) -> tuple[str, ...]:
-    """它 / it: the department the last turn was about, or the first its answer named; 他们 / they:
-    every department its answer named (or the question's)."""
-    plural = bool(re.search(r"们|俩|these|they|them", pronoun, re.I))
+def _counts(s: Sentence) -> bool:
+    """A question that only asks how many (一共几个？, how many?)."""
+    return s.has("ask", "count", prefix=True) and not s.has("ask", "which", prefix=True)
+
+
+def _stands_alone_topic(q: Query, knowledge: Knowledge) -> bool:
+    """Whether a question names a subject of its own besides its units (a specific topic word)."""
+    from assistant.route import content_words
+
+    words = [w for w in content_words(q.topic) if len(w) > 1]
+    return any(knowledge.bigram_idf.get(w[:2], knowledge.idf_cap) >= knowledge.idf_cap * 0.6 for w in words)
+
+
+def _units_for(pronoun: str, turn: Turn, state: list[Turn] | None = None) -> tuple[str, ...]:
+    """它 / it: the department the last turn was about, or the first its answer named; 他们 / they /
+    两者: every department its answer named (or the question's), or the last two turns' departments."""
+    plural = bool(re.search(r"们|俩|两|二|these|they|them|both", pronoun, re.I))
+    if plural and len(turn.query.units) == 1 and state and len(state) > 1 and state[-2].query.units:
+        return tuple(dict.fromkeys(state[-2].query.units + turn.query.units))
     if turn.query.units:
         return turn.query.units
     if turn.answer_units:

@@ -6,6 +6,7 @@ the loaded index: no answer text is written here (render.py does that).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -45,21 +46,35 @@ class Result:
 
 def execute(knowledge: Knowledge, plan: Plan) -> Result:
     """Evaluate the plan over the records."""
+    # A topic of words the documents use everywhere (规定…完成) names no clause: the plan has no topic.
+    vague = [f for f in plan.filters_of("topic") if not specific(knowledge, " ".join(f.values))]
+    if vague:
+        plan = dataclasses.replace(plan, filters=tuple(f for f in plan.filters if f not in vague))
     docs = plan.docs or primary_documents(knowledge.documents, knowledge.indexed_docs)
     clauses = [p for p in knowledge.parts if p.kind == "clause" and (not docs or p.doc in docs)]
     base = [p for p in clauses if not plan.within or p.number in plan.within]
     if plan.projection == "structure":
-        sections = tuple(p for p in knowledge.parts if p.kind == "section" and (not docs or p.doc in docs))
-        return Result(plan, tuple(base), len(base), sections=sections)
+        named = {v for f in plan.filters_of("section") for v in f.values}
+        held = {p.section for p in base} if plan.within else set()
+        sections = tuple(
+            p
+            for p in knowledge.parts
+            if p.kind == "section" and (not docs or p.doc in docs) and (not named or p.path in named) and (not held or p.section in held)
+        )
+        return Result(plan, tuple(p for p in base if not named or p.path.split("（")[0] in named), len(base), sections=sections)
     topic_parts: tuple[Part, ...] = tuple(p for p in base if any(_passes(knowledge, p, f) for f in plan.filters_of("clause")))
     selected = base
     for f in plan.filters_of("topic"):  # the topic names its clauses first; the other filters test them
         one = plan.single or plan.form == "check"
-        topic_parts = tuple(relevant(knowledge, " ".join(f.values), selected, one, closest=one and plan.base == "previous"))
+        # 其中有没有老旧小区改造: the clause about the topic, among all, and then whether the last answer held it
+        among = clauses if plan.form == "check" and plan.within else selected
+        topic_parts = tuple(relevant(knowledge, " ".join(f.values), among, one, closest=one and plan.base == "previous" and among is selected))
         keep = {p.id for p in topic_parts}
         selected = [p for p in selected if p.id in keep]
+    # The units of a named clause (（二十）除了发改委还有哪些单位): the unit filters act on its units, not on it.
+    on_units = plan.projection == "units" and bool(plan.filters_of("clause"))
     for f in plan.filters:
-        if f.kind != "topic":
+        if f.kind != "topic" and not (on_units and f.kind == "unit"):
             selected = [p for p in selected if _passes(knowledge, p, f) != f.negate]
     nodes = time_nodes(knowledge, docs) if plan.filters_of("deadline") else ()
     # A complement is counted out of the clauses the other conditions keep (第五部分的6项中).
@@ -144,13 +159,25 @@ def relevant(knowledge: Knowledge, topic: str, parts: list[Part], one: bool, clo
     return found[:1] if one else sorted(found, key=lambda p: p.start)
 
 
+def specific(knowledge: Knowledge, topic: str) -> list[str]:
+    """The topic's words rarer in the documents than most (老旧小区, 随迁子女; not 完成, 规定, 2028)."""
+    from assistant.route import content_words
+
+    cap = knowledge.idf_cap
+    return [w for w in content_words(topic) if len(w) > 1 and not w.isdigit() and (knowledge.bigram_idf.get(w[:2], cap) >= cap * 0.6 or w not in knowledge.vocabulary)]
+
+
 def _foreign_words(knowledge: Knowledge, topic: str) -> list[str]:
     """The topic's Chinese words that the documents never use, nor the plan's own terms for them
     (殡葬 in 殡葬改革): a topic named by one of them is not one the documents cover."""
     from assistant.route import content_words, expand_query
 
     terms = expand_query(topic).partition(" \u2063")[2]
-    return [w for w in content_words(topic) if len(w) > 1 and not w.isascii() and w not in knowledge.vocabulary and not terms]
+    if terms:
+        return []
+    words = specific(knowledge, topic)
+    foreign = [w for w in words if not w.isascii() and w not in knowledge.vocabulary]
+    return foreign if words and len(foreign) == len(words) else []  # 殡葬改革: all its specific words are foreign
 
 
 def _dense(knowledge: Knowledge, part: Part, vector: np.ndarray) -> float:

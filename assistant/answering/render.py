@@ -59,6 +59,11 @@ def _check(knowledge: Knowledge, result: Result, question: str, language: str) -
             lines.append((yes if answer_yes else no) + line if not lines else line)
             citations.append(citation(knowledge, part))
         return _answer(question, lines, citations, "by_unit")
+    if topics and plan.within and result.topic_parts:  # 其中有没有老旧小区改造: is the topic's clause among the last answer's
+        part = result.topic_parts[0]
+        template = prompts.PLAN_IN_PREVIOUS if result.yes else prompts.PLAN_NOT_IN_PREVIOUS
+        line = (yes if result.yes else no) + template.format(topic=topics[0].values[0], path=part.path, title=part.title, count=len(plan.within))
+        return _answer(question, [line], [citation(knowledge, part)])
     head = yes if result.yes else no
     listing = _listing(knowledge, result, question, language)
     return _answer(question, [head + listing.text.split("\n", 1)[0], *listing.text.split("\n")[1:]], list(listing.citations))
@@ -81,7 +86,7 @@ def conditions(knowledge: Knowledge, filters: tuple[Filter, ...], language: str 
             conds.append(f"与“{f.values[0]}”有关")
         elif f.kind == "has_target":
             conds.append("有量化指标")
-    return scope, "、".join(conds) or "符合条件"
+    return scope or ("" if conds else "方案中"), "、".join(conds)
 
 
 def _listing(knowledge: Knowledge, result: Result, question: str, language: str) -> Answer:
@@ -103,6 +108,14 @@ def _listing(knowledge: Knowledge, result: Result, question: str, language: str)
                 by_part.setdefault(p.id, (p, []))[1].append(n.text)
             citations = [citation(knowledge, p, tuple(dict.fromkeys(q))) for p, q in by_part.values()]
         return _answer(question, lines, citations)
+    if plan.projection == "units" and plan.filters_of("clause"):  # the units of named clauses, less those excluded
+        excluded = {u for f in plan.filters_of("unit") if f.negate for u in f.values}
+        lines = []
+        for part in parts:
+            named = [u for u in part.unit_names if u not in excluded]
+            template = prompts.PLAN_CLAUSE_UNITS_OTHER if excluded else prompts.PLAN_CLAUSE_UNITS
+            lines.append(template.format(path=part.path, title=part.title, count=len(named), units=_units(knowledge, named, language), excluded="、".join(excluded)))
+        return _answer(question, lines, [citation(knowledge, p) for p in parts])
     if plan.projection == "units":
         named = list(dict.fromkeys(u for p in parts for u in p.unit_names))
         excluded = {u for f in plan.filters_of("unit") for u in f.values}
@@ -132,13 +145,22 @@ def _where(part: Part) -> str:
 def _structure(knowledge: Knowledge, result: Result, question: str, language: str) -> Answer:
     """The document's parts: how many and which, each cited by its heading."""
     sections = result.sections
+    plan = result.plan
+    clauses = [p for p in result.parts]
+    citations = [citation(knowledge, p, (p.title,) if p.title in p.text else ()) for p in sections]
+    if plan.within or plan.filters_of("section"):  # which part holds these clauses / what a named part is called
+        lines = []
+        for section in sections:
+            members = [p for p in clauses if p.section == section.section]
+            where = "、".join(p.path for p in members)
+            template = prompts.PLAN_SECTION_OF if plan.within else prompts.PLAN_SECTION_NAMED
+            lines.append(template.format(path=section.path, title=section.title, clauses=where, count=len(members)))
+        return _answer(question, lines or [prompts.PLAN_NONE.format(scope="", conds="符合条件", of="")], citations, "overview")
     named = "；".join(f"{p.path}、{p.title}" for p in sections)
     template = prompts.PLAN_SECTIONS_EN if language == "en" else prompts.PLAN_SECTIONS
     lines = [template.format(count=len(sections), sections=named)]
-    clauses = [p for p in result.parts]
     if clauses:
         first, last = clauses[0].number, clauses[-1].number
         if first is not None and last is not None:
             lines.append(f"各部分下共分解（{numeral(first)}）至（{numeral(last)}）{len(clauses)}项任务。")
-    citations = [citation(knowledge, p, (p.title,) if p.title in p.text else ()) for p in sections]
     return _answer(question, lines, citations, "overview")

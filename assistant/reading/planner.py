@@ -1,11 +1,11 @@
 """Question → query plan, read from the question's grammar: what its question word asks for (谁 → units,
 几 → a count, 吗 / 是不是 → a check), its polarity (没有 / 不 / 除了 scope over the unit next to them), its
-quantifiers (都 / 共同 → all of several units), its scope (第四部分里, 其中) and its time expressions
-(2027年底前). The entities (units, clauses, sections) come already resolved in the Query.
+quantifiers (都 / 共同 → all of several units), its scope (第四部分里, 其中, （一）到（二十六）) and its time
+expressions (2027年底前). The entities (units, clauses, sections) come already resolved in the Query.
 
 ``read_plan`` returns a plan when the question is one over the records (a check, a complement, filters
 together, a count of a filtered set, a time filter, the document's structure, a refinement of the last
-answer, or a question not the documents' to answer); None leaves it to the intent pipeline.
+answer, or a question not the documents' to answer); None leaves it to the span pipeline.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ from assistant.reading.plan import Filter, Form, Plan, Projection
 from assistant.understand import Query
 from index.tokenize import segment
 
-YEAR = re.compile(r"(\d{4})\s*年?(?:底|末|年底)?")
-NEAR = 4  # characters between a negation and the unit (or the unit and its verb) it scopes over
-COUNTED = 3  # characters after 几 / 多少 in which the counted noun stands
+YEAR = re.compile(r"(\d{4})\s*年?(?:\d{1,2}\s*月)?(?:份)?(?:底|末|年底|中)?")
+NEAR = 4  # characters between a negation and the unit it scopes over
+COUNTED = 5  # characters after 几 / 多少 in which the counted noun stands (几个责任单位)
+RANGE = re.compile(r"^\s*(到|至|-|－|~|～|—|–|to)\s*$", re.I)
+CLASSIFIERS = "条项个部分任务些"
 
 
 def read_plan(q: Query) -> Plan | None:
@@ -32,35 +34,27 @@ def read_plan(q: Query) -> Plan | None:
         return Plan("lookup", "metadata", read=tuple(w for _, w in s.find("relate", "basis")))
     projection, asked = _projection(s, q)
     form, form_word = _form(s, q, projection)
-    read = tuple(w for w in (asked, form_word) if w)
-    filters: list[Filter] = []
-    units = _unit_filters(s, q)
-    filters += units
-    if q.sections:
-        filters.append(Filter("section", tuple(q.sections)))
-    deadline = _deadline(s) if _names(s, "clauses") else None  # 2030年前完成哪些任务, not 到2030年要实现什么目标
-    if deadline is not None:
-        filters.append(deadline)
-    if _lacks_units(s, q):
-        filters.append(Filter("has_units", negate=True))
+    filters = _filters(s, q)
     topic = _topic(q)
     previous = bool(q.within)  # the conversation read a scope word (其中, 这些任务里) and set the base
+    clause_scope = [f for f in filters if f.kind == "clause"]
+    negated = any(f.negate for f in filters)
     record_shaped = (
-        any(f.negate for f in filters)
-        or (q.units and (q.sections or deadline is not None))
+        negated
+        or (previous and (filters or topic or form != "list" or projection != "units"))
+        or projection == "structure"
+        or (q.units and (q.sections or _has(filters, "deadline", "has_target", "has_units") or clause_scope and form != "list"))
         or (q.units and form == "check")
         or (len(q.units) > 1 and (form == "count" or s.has("quantifier", "any") or s.has("quantifier", "all")))
-        or deadline is not None
-        or previous
-        or projection == "structure"
+        or _has(filters, "deadline", "has_target")
+        or (form == "count" and not q.units and (not topic or q.sections))
+        or (q.clauses and projection == "units" and form == "count")
     )
     if not record_shaped:
         return None
-    if q.clauses and form == "check":
-        filters.append(Filter("clause", tuple(str(c.number) for c in q.clauses)))
-    elif topic and (form == "check" or previous):
+    if topic and not q.clauses and (form == "check" or previous):
         filters.append(Filter("topic", (topic,)))
-    read += tuple(_filter_words(s, filters))
+    read = tuple(w for w in (asked, form_word) if w) + tuple(_filter_words(s, filters))
     single = bool(re.search(r"哪(一|个)(条|项)|\bwhich one\b", q.text, re.I))
     return Plan(
         form,
@@ -74,15 +68,42 @@ def read_plan(q: Query) -> Plan | None:
     )
 
 
+def _has(filters: list[Filter], *kinds: str) -> bool:
+    return any(f.kind in kinds for f in filters)
+
+
+def _filters(s: Sentence, q: Query) -> list[Filter]:
+    """Every condition the question sets on a clause."""
+    filters = _unit_filters(s, q)
+    if q.sections:
+        filters.append(Filter("section", tuple(q.sections)))
+    clauses = _clause_scope(s, q)
+    if clauses:
+        filters.append(Filter("clause", clauses))
+    if _names(s, "clauses"):  # 2030年前完成哪些任务 filters tasks; 到2030年要实现什么目标 asks for text
+        deadline = _deadline(s)
+        if deadline is not None:
+            filters.append(deadline)
+    units_noted = _units_noted(s, q)
+    if units_noted is not None:
+        filters.append(Filter("has_units", negate=not units_noted))
+    if s.has("noun", "targets") and _names(s, "clauses"):  # 有百分比目标的任务; not the plan's target year
+        filters.append(Filter("has_target", ("%",) if s.has("noun", "rates") else ()))
+    return filters
+
+
 def judgement(s: Sentence) -> str:
     """The predicate that makes a question one of evaluation, prediction or personal advice, or ''.
 
-    Evaluation: an evaluative predicate ends the question (方案好不好？). Prediction: a future modal with
-    an outcome verb that ends a yes/no question (能按时完成吗？, 房价会不会涨？). Advice: the asker asks
-    what they should choose (我该去哪个法院？, 我要不要…)."""
+    Evaluation: an evaluative predicate ends the question (方案好不好？), or the assistant is asked for
+    its opinion. Prediction: a future modal with an outcome verb that ends a yes/no question (能按时完成
+    吗？, 房价会不会涨？). Advice: the asker asks what they should choose (我该去哪个法院？, 我要不要…)."""
     evaluative = s.final("judgement", "evaluative")
     if evaluative:
         return evaluative
+    opinion = s.find("judgement", "opinion")
+    if opinion:
+        return opinion[0][1]
     outcome = s.final("judgement", "outcome")
     if outcome and s.has("judgement", "future_modal") and s.polar():
         return outcome
@@ -101,25 +122,38 @@ def _asks_basis(s: Sentence) -> bool:
 
 
 def _projection(s: Sentence, q: Query) -> tuple[Projection, str]:
-    """What the question asks for: units (谁, 哪些部门), the document's parts (几个部分), or clauses."""
+    """What the question asks for: units (谁, 哪些部门), the document's parts (几个部分, 第五部分叫什么,
+    属于哪个部分), or clauses."""
+    if q.sections and not q.units and not q.clauses and s.has("noun", "names"):
+        return "structure", s.find("noun", "names")[0][1]
     asks = s.find("ask", "who") + s.find("ask", "which", prefix=True) + s.find("ask", "count", prefix=True)
     for at, word in asks:
         near = s.text[at : at + len(word) + COUNTED + 2]
+        if word.isascii():  # the next words: which departments, how many parts
+            near = " ".join(s.lower[at:].split()[: 2 + word.count(" ")])
+            near = " ".join(w.rstrip("s?") for w in near.split())
         if word in words("ask", "who"):
             return "units", word
-        if any(n in near for n in words("noun", "units")):
+        before = s.text[max(0, at - 6) : at]  # 责任单位是哪些: the units noun as the subject the question word completes
+        if any(_noun_in(n, near) for n in words("noun", "units")) or (not word.isascii() and any(n in before for n in words("noun", "units"))):
             return "units", near
-        if not q.sections and not q.units and any(n in near for n in words("noun", "parts")):
+        if not q.sections and not q.units and any(_noun_in(n, near) for n in words("noun", "parts")):
             return "structure", near
+    if re.search(r"\b(which|what) (part|section)", s.lower):
+        return "structure", "part"
     return "clauses", ""
+
+
+def _noun_in(noun: str, text: str) -> bool:
+    return bool(re.search(rf"\b{noun}", text)) if noun.isascii() else noun in text
 
 
 def _form(s: Sentence, q: Query, projection: Projection) -> tuple[Form, str]:
     """List, count or check, from the question word (几 / 多少 over a noun of the records) or the polar form."""
     for at, word in s.find("ask", "count", prefix=True):
-        if s.text[max(0, at - 1) : at] == "哪":  # 哪几条 asks which, not how many
+        if s.text[max(0, at - 1) : at] in ("哪", "这", "那"):  # 哪几条 asks which; 这几条 points at them
             continue
-        after = s.text[at : at + len(word) + COUNTED]
+        after = s.lower[at : at + len(word) + COUNTED + (12 if word.isascii() else 0)]
         nouns = words("noun", "clauses") + words("noun", "units") + words("noun", "parts")
         if any(n in after for n in nouns) or projection == "structure":
             return "count", after
@@ -130,31 +164,71 @@ def _form(s: Sentence, q: Query, projection: Projection) -> tuple[Form, str]:
     return "list", ""
 
 
+def negations(s: Sentence) -> list[tuple[int, str]]:
+    """Where the question negates: negation words outside a yes/no A-not-A form (有没有 asks, it does
+    not deny), and words made of a negation and a verb of the records (不管, 没管)."""
+    from assistant.reading.grammar import A_NOT_A
+
+    polar = [range(m.start(), m.end()) for m in A_NOT_A.finditer(s.text)]
+    found = [(at, w) for at, w in s.find("polarity", "negation") + s.find("polarity", "exclusion") if not any(at in r for r in polar)]
+    for token, at in zip(s.tokens, s.starts):
+        if len(token) > 1 and token[0] in "不没未" and token[1:] in words("relate", "verbs") and not any(at in r for r in polar):
+            found.append((at, token[0]))
+    return sorted(set(found))
+
+
 def _unit_filters(s: Sentence, q: Query) -> list[Filter]:
     """One filter per unit named; a negation or exclusion next to it (没有市住建局参与, 市发改委没参与,
-    除了财政局) negates it; several units under 都 / 共同 are asked for together."""
-    names = q.units
-    if not names:
+    除了财政局, A和B都没参与) negates it; several units under 都 / 共同 are asked for together."""
+    mentions = [m for m in q.mentions if m.name]
+    if not mentions:
         return []
-    every = len(names) > 1 and s.has("quantifier", "all") and not s.has("quantifier", "any")
-    negated = {m.name for m in q.mentions if m.name and _negated(s, m.start, m.end)}
-    kept = [n for n in names if n not in negated]
+    negs = negations(s)
+    negated = [_negated(s, negs, m.start, m.end) for m in mentions]
+    for i in range(len(mentions) - 2, -1, -1):  # A和B都没参与: the negation scopes over the whole coordination
+        gap = s.text[mentions[i].end : mentions[i + 1].start].strip().lower()
+        if negated[i + 1] and not negated[i] and gap in words("polarity", "coordinators"):
+            negated[i] = _after(s, negs, mentions[i + 1].end)
+    names = list(dict.fromkeys(m.name for m in mentions))
+    denied = {m.name for m, n in zip(mentions, negated) if n}
+    kept = [n for n in names if n not in denied]
+    every = len(kept) > 1 and (s.has("quantifier", "all") or "既" in s.text) and not s.has("quantifier", "any")
     out = [Filter("unit", tuple(kept), every=every)] if kept else []
-    out += [Filter("unit", (n,), negate=True) for n in names if n in negated]
+    out += [Filter("unit", (n,), negate=True) for n in names if n in denied]
     return out
 
 
-def _negated(s: Sentence, start: int, end: int) -> bool:
-    """Whether a negation or exclusion scopes over the unit at [start, end): just before it in its clause,
-    or just after it before the verb that relates it to a task."""
-    for at, word in s.find("polarity", "negation") + s.find("polarity", "exclusion"):
-        if word in words("polarity", "exclusion") and at < start and not re.search(r"[，,。；;]", s.text[at:start]):
+def _after(s: Sentence, negs: list[tuple[int, str]], end: int) -> bool:
+    """A negation just after a unit, with at most adverbs between (市发改委没参与, 住建局都不参加)."""
+    adverbs = words("polarity", "adverbs")
+    for at, _ in negs:
+        gap = s.text[end:at].strip().lower()
+        if at >= end and (not gap or all(g in "".join(adverbs) for g in gap) or gap in adverbs):
             return True
-        if end <= at <= end + 1:  # 市发改委没参与, the bureau not involved
+    return False
+
+
+def _negated(s: Sentence, negs: list[tuple[int, str]], start: int, end: int) -> bool:
+    """Whether a negation or exclusion scopes over the unit at [start, end): an exclusion anywhere before
+    it in its clause, a negation just before it, or one just after it."""
+    for at, word in negs:
+        if word in words("polarity", "exclusion") and at < start and not re.search(r"[，,。；;]", s.text[at:start]):
             return True
         if 0 <= start - (at + len(word)) <= NEAR and not re.search(r"[，,。；;]", s.text[at:start]):
             return True
-    return False
+    return _after(s, negs, end)
+
+
+def _clause_scope(s: Sentence, q: Query) -> tuple[str, ...]:
+    """Clauses that bound the question: a range （一）到（二十六）, or the clauses it names."""
+    refs = sorted(q.clauses, key=lambda c: s.text.find(c.written))
+    if len(refs) == 2:
+        a, b = refs
+        between = s.text[s.text.find(a.written) + len(a.written) : s.text.find(b.written)]
+        if RANGE.match(between):
+            lo, hi = sorted((a.number, b.number))
+            return tuple(str(n) for n in range(lo, hi + 1))
+    return tuple(str(c.number) for c in q.clauses)
 
 
 def _deadline(s: Sentence) -> Filter | None:
@@ -163,7 +237,7 @@ def _deadline(s: Sentence) -> Filter | None:
         year = m.group(1)
         after_text = s.text[m.end() : m.end() + 4]
         before_text = s.text[max(0, m.start() - 3) : m.start()].lower()
-        if any(after_text.startswith(w) or after_text.lstrip("底末").startswith(w) for w in words("time", "before") if not w.isascii()):
+        if any(after_text.startswith(w) for w in words("time", "before") if not w.isascii()):
             return Filter("deadline", (year,), op="before")
         if any(after_text.startswith(w) for w in words("time", "after") if not w.isascii()):
             return Filter("deadline", (year,), op="after")
@@ -174,15 +248,24 @@ def _deadline(s: Sentence) -> Filter | None:
     return None
 
 
-def _lacks_units(s: Sentence, q: Query) -> bool:
-    """没有（列）责任单位的任务: a negation scoping over the units noun, with no unit named."""
-    if q.units:
-        return False
-    for at, _ in s.find("polarity", "negation"):
-        tail = s.text[at : at + 8]
-        if any(n in tail for n in words("noun", "units")) and ("责任" in tail or _names(s, "clauses")):  # 没有固定单位: an employer
-            return True
-    return False
+def _units_noted(s: Sentence, q: Query) -> bool | None:
+    """有（列了）责任单位的任务 → True; 没有（列）责任单位的任务 → False; None when the question says
+    neither. The units noun counts with 责任 or beside a task noun (没有固定单位 is an employer); with a
+    unit named, only with 责任 (有责任单位的任务里，发改委没参与的)."""
+    negs = negations(s)
+    for noun in words("noun", "units"):
+        for m in re.finditer(noun, s.text):
+            head = s.text[max(0, m.start() - 6) : m.start()]
+            if "责任" not in head and (q.units or not _names(s, "clauses")):
+                continue
+            near = [at for at, _ in negs if m.start() - 6 <= at < m.start()]
+            if near:
+                return False
+            # 列有责任单位的任务, 只算有责任单位的: the noun qualifies the tasks (not 都有的责任单位是哪些)
+            tail = s.text[m.end() : m.end() + 6]
+            if any(v in head for v in ("有", "列")) and tail.startswith("的") and (any(n in tail for n in words("noun", "clauses")) or not tail[1:].strip("。？?！!，, ")):
+                return True
+    return None
 
 
 def _names(s: Sentence, noun: str) -> bool:
@@ -190,26 +273,34 @@ def _names(s: Sentence, noun: str) -> bool:
     return any(n in s.lower for n in words("noun", noun))
 
 
+GRAMMAR_SECTIONS = ("ask", "noun", "relate", "polarity", "quantifier", "scope")
+
+
 def _topic(q: Query) -> str:
     """The question's topic: its content words, less every word the grammar read (question words,
-    polarity, quantifiers, scope words, the nouns and verbs of the records); an English question's
-    with the plan's own terms for them."""
+    polarity, quantifiers, scope words, demonstratives, ordinals, the nouns and verbs of the records);
+    an English question's as the plan's own terms for them."""
     grammar = {w for section in GRAMMAR_SECTIONS for role in table()[section].values() for w in role}
     if q.language == "en":
-        kept_en = [w for w in q.topic.split() if w.lower() not in grammar]
-        return " ".join(kept_en + q.search_text.partition(" \u2063")[2].split())
-    kept = [t for t in segment(q.topic) if t not in grammar and not any(t.startswith(w) for w in ("哪", "几")) and len(t.strip()) > 1]
+        return " ".join(q.search_text.partition(" \u2063")[2].split())
+    demonstratives = tuple(words("scope", "demonstratives"))
+    kept = []
+    for t in segment(q.topic):
+        if any(ch.isdigit() for ch in t) or all(ch in "年月日底末初前后内份" for ch in t):  # time, read by the deadline filter
+            continue
+        if t in grammar or len(t.strip()) < 2 or t.startswith(("哪", "几", "第")) or (t[0] in "不没未" and t[1:] in grammar):
+            continue
+        if t.startswith(demonstratives) and all(ch in CLASSIFIERS + "一几" for ch in t[1:]):
+            continue
+        kept.append(t)
     return "".join(kept)
-
-
-GRAMMAR_SECTIONS = ("ask", "noun", "relate", "polarity", "quantifier", "scope")
 
 
 def _filter_words(s: Sentence, filters: list[Filter]) -> list[str]:
     """The grammar words the filters were read from, for `understood.plan.read`."""
     out = []
     if any(f.negate for f in filters):
-        out += [w for _, w in s.find("polarity", "negation") + s.find("polarity", "exclusion")]
+        out += [w for _, w in negations(s)]
     if any(f.every for f in filters):
         out += [w for _, w in s.find("quantifier", "all")]
     if s.has("scope", "previous"):
