@@ -138,7 +138,10 @@ def _from_plan(knowledge: Knowledge, q: Query) -> Answer | None:
         return None
     if plan.projection == "metadata":  # the documents a plan rests on: the preamble's basis, from the manifest
         return structured.metadata(knowledge, dataclasses.replace(q, attribute="parents", intent="metadata"), plan.docs)
-    answer = render(knowledge, execute(knowledge, plan), q.question, q.language)
+    result = execute(knowledge, plan)
+    if not result.parts and not result.sections and {f.kind for f in plan.filters} <= {"section"}:
+        return None  # a part without tasks (一、总体要求): what it says is text, answered from it
+    answer = render(knowledge, result, q.question, q.language)
     return dataclasses.replace(answer, query=q)
 
 

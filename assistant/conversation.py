@@ -36,6 +36,7 @@ AMONG_UNITS = re.compile(r"(他们|它们|这些部门|这些单位|上述部门
 WITHIN = re.compile(
     r"^(其中|这其中|在这些(条款|任务|条)?(里|中|当中)|这些(条款|任务|条)(里|中|当中))[，,]?|\b(among them|of these|among these)\b[,]?", re.I
 )
+SECTION_DEIXIS = re.compile(r"(这|那|该|上述)(一)?(个)?部分|\b(this|that) (part|section)\b", re.I)
 DOC_DEIXIS = re.compile(r"(那个|这个|该|上述|那份|这份)(文件|方案|通知|计划|实施方案)|\b(that|this) (document|plan)\b", re.I)
 BOTH_CLAUSES = re.compile(r"(这|那|上面|上述|前面)(两|俩|2)(条|项|个任务|个)")
 ASKS = re.compile(r"哪|什么|谁|多少|几|吗|怎么|如何|\b(what|which|who|how)\b", re.I)
@@ -165,6 +166,11 @@ def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, 
         recent = _recent_clauses(state, 2)
         if len(recent) == 2:
             return Resolved(text.replace(both.group(0), "和".join(f"第{numeral(n)}条" for n in recent)))
+    part_deixis = SECTION_DEIXIS.search(text)
+    if part_deixis and not alone.sections:  # 这部分 / this part: the part the last turn was about
+        sections = last.query.sections or tuple(dict.fromkeys(_section_of(knowledge, n) for n in last.cited))
+        if len(sections) == 1 and sections[0]:
+            return Resolved(text.replace(part_deixis.group(0), f"第{sections[0]}部分", 1), within)
     doc_deixis = DOC_DEIXIS.search(text)
     # 那个文件: the document the last turn named carries over, unless the question names its own (青海省那个实施方案)
     if doc_deixis and not mentioned_documents(text, knowledge.documents):
@@ -185,7 +191,7 @@ def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, 
             return Resolved(text.replace(pronoun.group(0), f"第{numeral(last.cited[0])}条", 1), within)
     if MORE.match(text):
         return Resolved(last.query.text)
-    bare = not (alone.units or alone.clauses or alone.sections or _stands_alone(alone, knowledge))
+    bare = not (alone.units or alone.clauses or alone.sections or _stands_alone_topic(alone, knowledge))
     if last.cited and bare and _counts(said):  # 一共几个？: how many of what the last answer listed
         if last.query.asks_who and len(last.cited) == 1:
             return Resolved(f"第{numeral(last.cited[0])}条有几个责任单位？")
@@ -213,6 +219,12 @@ def _stands_alone_topic(q: Query, knowledge: Knowledge) -> bool:
 
     words = [w for w in content_words(q.topic) if len(w) > 1]
     return any(knowledge.bigram_idf.get(w[:2], knowledge.idf_cap) >= knowledge.idf_cap * 0.6 for w in words)
+
+
+def _section_of(knowledge: Knowledge, number: int) -> str:
+    """The part (一…七) a clause of the primary document stands in."""
+    part = next((p for p in knowledge.parts if p.kind == "clause" and p.number == number), None)
+    return part.path.split("（")[0] if part is not None else ""
 
 
 def _units_for(pronoun: str, turn: Turn, state: list[Turn] | None = None) -> tuple[str, ...]:
@@ -273,6 +285,9 @@ def _topic_span(q: Query) -> str:
 def _ask_again(last: Query, x: str, alone: Query) -> str:
     """那X呢？ — the last question, asked about X instead of its subject."""
     if alone.mentions and last.units:
+        named = [m for m in last.mentions if m.name]
+        if len(named) > 1 and len([m for m in alone.mentions if m.name]) > 1:  # 那公安局和数据局呢？ after two others
+            return last.text[: named[0].start] + x + last.text[named[-1].end :]
         return last.text.replace(next(m.written for m in last.mentions if m.name), x, 1) if last.mentions else f"{x}负责哪些任务？"
     if alone.mentions:
         return f"{x}负责哪些任务？"

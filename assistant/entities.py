@@ -29,11 +29,15 @@ NOT_NAME_START = set("的是在和与及或跟同把被让给对向从由请问�
 SECTION_NUMERALS = "一二三四五六七八九十"
 NUMERAL = r"[零〇一二两三四五六七八九十百\d]+"
 # 第十二条 / 第12项 / 第十二项任务 / 第4点; （二十一） / (21); 三（七） / 五、（十八）; clause 22 / item 4.
-CLAUSE_ORDINAL = re.compile(rf"(?:第\s*|^|(?<=[，,。；\s]))({NUMERAL})\s*(?:条|项|款|点|个任务|项任务|条任务)(?!任务[^的])")
+_CLAUSE_WORD = r"(?:条|项|款|点|个任务|项任务|条任务)(?!任务[^的])"
+# A bare number (no 第) counts, not names, when what follows says so: 29项任务中, 26项列了责任单位的任务.
+CLAUSE_ORDINAL = re.compile(
+    rf"第\s*({NUMERAL})\s*{_CLAUSE_WORD}|(?:^|(?<=[，,。；\s]))({NUMERAL})\s*{_CLAUSE_WORD}(?!(?:任务)?(?:中|里|当中|之中|列))"
+)
 # Arabic numbers count only in full-width brackets: (1) in alert(1) is no clause.
 CLAUSE_PAREN = re.compile(r"(?:([一二三四五六七八九十])\s*、?\s*)?(?:[（(]\s*([零〇一二两三四五六七八九十百]+)\s*[）)]|（\s*(\d+)\s*）)")
-CLAUSE_ENGLISH = re.compile(r"\b(?:clause|item|article|task|point|no\.?|number|#)\s*(\d{1,3})\b", re.I)
-SECTION_ORDINAL = re.compile(rf"第\s*({NUMERAL})\s*(?:部分|章|节|大项|个行动|项行动|方面)")
+CLAUSE_ENGLISH = re.compile(r"\b(?:clause|item|article|task|point|no\.?|number|#)\s*\(?(\d{1,3})\)?(?![\d–-])", re.I)
+SECTION_ORDINAL = re.compile(rf"第\s*({NUMERAL})\s*(?:部分|章|节|大项|个行动|项行动|方面)|\b(?:part|section|chapter)\s+(\d)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -233,7 +237,7 @@ def find_clause_refs(text: str, max_clause: int, titles: dict[int, str]) -> list
             refs.append(ClauseRef(number, written, section))
 
     for m in CLAUSE_ORDINAL.finditer(text):
-        add(chinese_number(m.group(1)), m.group(0))
+        add(chinese_number(m.group(1) or m.group(2)), m.group(0))
     for m in CLAUSE_PAREN.finditer(text):
         add(chinese_number(m.group(2) or m.group(3)), m.group(0).strip(), m.group(1) or "")
     for m in CLAUSE_ENGLISH.finditer(text):
@@ -258,7 +262,7 @@ def find_section_refs(text: str, sections: tuple[str, ...]) -> list[str]:
     """Sections named by ordinal (第三部分 → 三)."""
     out = []
     for m in SECTION_ORDINAL.finditer(text):
-        n = chinese_number(m.group(1))
+        n = chinese_number(m.group(1) or m.group(2))
         if n is not None and 1 <= n <= len(SECTION_NUMERALS) and SECTION_NUMERALS[n - 1] in sections:
             out.append(SECTION_NUMERALS[n - 1])
     return out

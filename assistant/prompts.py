@@ -137,3 +137,4 @@ PLAN_CLAUSE_UNITS = "{path}「{title}」列了{count}个责任单位：{units}�
 PLAN_CLAUSE_UNITS_OTHER = "{path}「{title}」除{excluded}外还有{count}个责任单位：{units}。"
 PLAN_SECTION_OF = "{clauses}属于{path}、{title}。"
 PLAN_SECTION_NAMED = "第{path}部分：{path}、{title}（含{clauses}，共{count}项任务）。"
+PLAN_CHECK_UNITS = "{path}「{title}」列出了责任单位：{all}。"

@@ -63,6 +63,8 @@ def execute(knowledge: Knowledge, plan: Plan) -> Result:
         )
         return Result(plan, tuple(p for p in base if not named or p.path.split("（")[0] in named), len(base), sections=sections)
     topic_parts: tuple[Part, ...] = tuple(p for p in base if any(_passes(knowledge, p, f) for f in plan.filters_of("clause")))
+    if plan.form == "check" and plan.within and not plan.filters_of("topic") and len(base) <= 3:
+        topic_parts = tuple(base)  # 也在吗？ after one task: the clauses just answered decide it
     selected = base
     for f in plan.filters_of("topic"):  # the topic names its clauses first; the other filters test them
         one = plan.single or plan.form == "check"
@@ -92,9 +94,9 @@ def _passes(knowledge: Knowledge, part: Part, f: Filter) -> bool:
         return bool(part.units)
     if f.kind == "clause":
         return str(part.number) in f.values
-    if f.kind == "has_target":
+    if f.kind == "has_target":  # with a unit (%), only targets stated in it
         ledger = knowledge.ledger.get(part.id)
-        return bool(ledger and ledger.targets)
+        return bool(ledger and any(not f.values or t.unit in f.values for t in ledger.targets))
     if f.kind == "deadline":
         year = int(f.values[0])
         years = [y for node in _deadlines(knowledge, part) if (y := node_year(knowledge, part, node)) is not None]

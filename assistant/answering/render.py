@@ -39,7 +39,7 @@ def _check(knowledge: Knowledge, result: Result, question: str, language: str) -
     yes, no = (prompts.PLAN_YES_EN, prompts.PLAN_NO_EN) if english else (prompts.PLAN_YES, prompts.PLAN_NO)
     topics = plan.filters_of("topic") + plan.filters_of("clause")
     units = [f for f in plan.filters_of("unit")]
-    if topics and units:
+    if (topics or result.topic_parts) and (units or plan.filters_of("has_units")):
         if not result.topic_parts:
             return _answer(question, [prompts.PLAN_TOPIC_NONE.format(topic=topics[0].values[0])], [], "out_of_scope", refused=True)
         lines, citations = [], []
@@ -48,7 +48,11 @@ def _check(knowledge: Knowledge, result: Result, question: str, language: str) -
             listed = [u for u in named if u in part.unit_names]
             answer_yes = part in result.parts
             all_units = _units(knowledge, part.unit_names, language)
-            if not part.units:
+            if not units:  # 有没有列明责任单位
+                answer_yes = bool(part.units) != any(f.negate for f in plan.filters_of("has_units"))
+                all_units = _units(knowledge, part.unit_names, language)
+                line = (prompts.PLAN_CHECK_UNITS if part.units else prompts.PLAN_CHECK_NO_UNITS).format(path=part.path, title=part.title, all=all_units)
+            elif not part.units:
                 line = prompts.PLAN_CHECK_NO_UNITS.format(path=part.path, title=part.title)
             elif listed:
                 template = prompts.PLAN_CHECK_HAS_EN if english else prompts.PLAN_CHECK_HAS
@@ -155,6 +159,7 @@ def _structure(knowledge: Knowledge, result: Result, question: str, language: st
             where = "、".join(p.path for p in members)
             template = prompts.PLAN_SECTION_OF if plan.within else prompts.PLAN_SECTION_NAMED
             lines.append(template.format(path=section.path, title=section.title, clauses=where, count=len(members)))
+        citations += [citation(knowledge, p) for p in clauses if plan.within]
         return _answer(question, lines or [prompts.PLAN_NONE.format(scope="", conds="符合条件", of="")], citations, "overview")
     named = "；".join(f"{p.path}、{p.title}" for p in sections)
     template = prompts.PLAN_SECTIONS_EN if language == "en" else prompts.PLAN_SECTIONS

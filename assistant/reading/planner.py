@@ -49,6 +49,7 @@ def read_plan(q: Query) -> Plan | None:
         or _has(filters, "deadline", "has_target")
         or (form == "count" and not q.units and (not topic or q.sections))
         or (q.clauses and projection == "units" and form == "count")
+        or (q.clauses and form == "check" and _has(filters, "has_units"))
     )
     if not record_shaped:
         return None
@@ -80,7 +81,8 @@ def _filters(s: Sentence, q: Query) -> list[Filter]:
     clauses = _clause_scope(s, q)
     if clauses:
         filters.append(Filter("clause", clauses))
-    if _names(s, "clauses"):  # 2030年前完成哪些任务 filters tasks; 到2030年要实现什么目标 asks for text
+    tasks = _names(s, "clauses") or (s.has("time", "complete") and s.polar() and not s.has("ask", "which", prefix=True))
+    if tasks:  # 2030年前完成哪些任务 filters tasks; 到2030年要实现什么目标 asks for text
         deadline = _deadline(s)
         if deadline is not None:
             filters.append(deadline)
@@ -129,19 +131,25 @@ def _projection(s: Sentence, q: Query) -> tuple[Projection, str]:
     asks = s.find("ask", "who") + s.find("ask", "which", prefix=True) + s.find("ask", "count", prefix=True)
     for at, word in asks:
         near = s.text[at : at + len(word) + COUNTED + 2]
-        if word.isascii():  # the next words: which departments, how many parts
-            near = " ".join(s.lower[at:].split()[: 2 + word.count(" ")])
+        if word.isascii():  # the next words: which departments, how many responsible units
+            near = " ".join(s.lower[at:].split()[: 3 + word.count(" ")])
             near = " ".join(w.rstrip("s?") for w in near.split())
         if word in words("ask", "who"):
             return "units", word
-        before = s.text[max(0, at - 6) : at]  # 责任单位是哪些: the units noun as the subject the question word completes
-        if any(_noun_in(n, near) for n in words("noun", "units")) or (not word.isascii() and any(n in before for n in words("noun", "units"))):
+        if any(_noun_in(n, near) for n in words("noun", "units")) or (not word.isascii() and _subject_noun(s.text[max(0, at - 8) : at]) == "units"):
             return "units", near
         if not q.sections and not q.units and any(_noun_in(n, near) for n in words("noun", "parts")):
             return "structure", near
     if re.search(r"\b(which|what) (part|section)", s.lower):
         return "structure", "part"
     return "clauses", ""
+
+
+def _subject_noun(before: str) -> str:
+    """The records noun nearest before a question word (责任单位是哪些 → units; 是责任单位的任务有哪些 → clauses)."""
+    last = {kind: max((before.rfind(n) for n in words("noun", kind)), default=-1) for kind in ("units", "clauses")}
+    kind = max(last, key=lambda k: last[k])
+    return kind if last[kind] >= 0 else ""
 
 
 def _noun_in(noun: str, text: str) -> bool:
@@ -172,7 +180,8 @@ def negations(s: Sentence) -> list[tuple[int, str]]:
     polar = [range(m.start(), m.end()) for m in A_NOT_A.finditer(s.text)]
     found = [(at, w) for at, w in s.find("polarity", "negation") + s.find("polarity", "exclusion") if not any(at in r for r in polar)]
     for token, at in zip(s.tokens, s.starts):
-        if len(token) > 1 and token[0] in "不没未" and token[1:] in words("relate", "verbs") and not any(at in r for r in polar):
+        verbs = words("relate", "verbs") + words("relate", "belong")
+        if len(token) > 1 and token[0] in "不没未" and token[1:] in verbs and not any(at in r for r in polar):
             found.append((at, token[0]))
     return sorted(set(found))
 
@@ -203,6 +212,7 @@ def _after(s: Sentence, negs: list[tuple[int, str]], end: int) -> bool:
     adverbs = words("polarity", "adverbs")
     for at, _ in negs:
         gap = s.text[end:at].strip().lower()
+        gap = re.sub(r"^(管委会|委员会|办公室|局|委)", "", gap)  # the rest of a name written short (昆仑开发区管委会)
         if at >= end and (not gap or all(g in "".join(adverbs) for g in gap) or gap in adverbs):
             return True
     return False
@@ -284,8 +294,13 @@ def _topic(q: Query) -> str:
     if q.language == "en":
         return " ".join(q.search_text.partition(" \u2063")[2].split())
     demonstratives = tuple(words("scope", "demonstratives"))
+    text = q.topic
+    for w in sorted((w for w in grammar if len(w) > 1 and not w.isascii()), key=len, reverse=True):
+        text = text.replace(w, " ")  # 量化目标 is read by the grammar, whatever jieba makes of it
     kept = []
-    for t in segment(q.topic):
+    for t in segment(text):
+        if all(ch in CLASSIFIERS + "一几这那该此 " for ch in t):  # 一条, 那项: pointing, not a topic
+            continue
         if any(ch.isdigit() for ch in t) or all(ch in "年月日底末初前后内份" for ch in t):  # time, read by the deadline filter
             continue
         if t in grammar or len(t.strip()) < 2 or t.startswith(("哪", "几", "第")) or (t[0] in "不没未" and t[1:] in grammar):
