@@ -112,14 +112,28 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
 
 def cmd_corpus_add(args: argparse.Namespace) -> int:
+    import tempfile
+
     from assistant.service import index_corpus
-    from index.corpus import add_document
+    from index.corpus import Origin, add_document
+    from index.fetch import fetch_document, is_web_address
 
     settings = _settings(args)
-    entry, notes = add_document(settings.corpus_dir, args.file, args.number, args.title, args.level, args.issuer, args.date)
+    with tempfile.TemporaryDirectory(prefix="planqa-fetch-") as folder:
+        source, origin = Path(args.file), None
+        if is_web_address(args.file):
+            print(f"fetching {args.file} …", file=sys.stderr)
+            fetched = fetch_document(args.file, Path(folder))
+            source, origin = fetched.path, Origin(fetched.url, fetched.fetched)
+            print(f"  {fetched.content_type or 'file'} from {fetched.final_url} ({fetched.path.stat().st_size / 1024:.0f} KB)", file=sys.stderr)
+        entry, notes = add_document(
+            settings.corpus_dir, source, args.number, args.title, args.level, args.issuer, args.date, origin=origin, progress=_ocr_page
+        )
     print(f"added {entry.number}《{entry.title}》 as {settings.corpus_dir / entry.file} ({entry.level})")
     for note in notes:
-        print(f"  inferred {note}")
+        print(f"  {note}" if note.startswith("text:") else f"  inferred {note}")
+    if origin:
+        print(f"  source: {origin.url} (fetched {origin.fetched})")
     if args.no_index:
         return 0
     report = index_corpus(settings)
@@ -127,6 +141,11 @@ def cmd_corpus_add(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
     print(f"indexed: {report.embedded} new chunks embedded, {report.cached} from cache, {report.seconds:.1f} s")
     return 1 if any(entry.number in e for e in report.errors) else 0
+
+
+def _ocr_page(done: int, total: int) -> None:
+    """A line on stderr for each page OCR reads of a scanned PDF."""
+    print(f"  OCR: page {done} of {total}", file=sys.stderr, flush=True)
 
 
 def cmd_corpus_list(args: argparse.Namespace) -> int:
@@ -184,8 +203,8 @@ def parser() -> argparse.ArgumentParser:
     led.set_defaults(func=cmd_ledger)
     c = sub.add_parser("corpus", help="add, list or remove corpus documents")
     csub = c.add_subparsers(dest="corpus_command", required=True)
-    ca = csub.add_parser("add", help="copy a TXT/PDF/DOCX/HTML file into the corpus, record it and index it")
-    ca.add_argument("file", type=Path)
+    ca = csub.add_parser("add", help="copy a TXT/PDF/DOCX/HTML file (or fetch a web address) into the corpus, record it and index it")
+    ca.add_argument("file", metavar="FILE|URL", help="a file, or an http(s):// address of an article page or a PDF/DOCX")
     ca.add_argument("--number", help="文号 (inferred from the header if omitted)")
     ca.add_argument("--title")
     ca.add_argument("--level", choices=["national", "provincial", "municipal"])

@@ -17,8 +17,10 @@ from typing import Any
 
 from index.clean import HEADING, clean_lines, clean_text
 from index.errors import CorpusError
-from index.load import read_document
-from index.manifest import LEVELS, MANIFEST, load_manifest, place_of_issuer
+from index.load import check_format, extract_document
+from index.manifest import LEVELS, dump_manifest, load_manifest, place_of_issuer, write_manifest  # noqa: F401  (re-exported)
+from index.ocr import OcrSummary, PageProgress, cache_path
+from index.parse import parse_document
 from index.records import DocumentMeta
 
 # A 文号: the issuer's prefix, the year in brackets (any of the bracket forms people type), the number.
@@ -39,19 +41,6 @@ SIGNATURE = re.compile(
 )
 CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 HEAD_LINES = 40
-HEADER = """# The corpus: one [[document]] per policy document, provided or not.
-# number      — 文号, the document's id and how answers cite it
-# title       — full title
-# short_title — how answers name it
-# issuer      — 发文机关
-# level       — national | provincial | municipal
-# place       — the city or province it governs (from the issuer when omitted); none for national documents
-# date        — 成文/印发 date, YYYY-MM-DD
-# file        — the file in this folder; omit when the document is listed but not yet provided
-# implements  — 文号 of the documents this one implements (its parents)
-# primary     — true for the documents answered from first when a question names none
-#               (default: the provided documents of the lowest level)
-"""
 
 
 @dataclass(frozen=True)
@@ -202,37 +191,37 @@ def front_matter(clean: str) -> str:
     return "\n".join(lines[:first])
 
 
-def dump_manifest(docs: tuple[DocumentMeta, ...] | list[DocumentMeta]) -> str:
-    """The manifest as TOML, in a stable layout."""
-    out = [HEADER]
-    for d in docs:
-        out.append("[[document]]")
-        out.append(f"number = {_q(d.number)}")
-        out.append(f"title = {_q(d.title)}")
-        out.append(f"short_title = {_q(d.short_title)}")
-        out.append(f"issuer = {_q(d.issuer)}")
-        out.append(f"level = {_q(d.level)}")
-        if d.place:
-            out.append(f"place = {_q(d.place)}")
-        out.append(f"date = {_q(d.date)}")
-        if d.file:
-            out.append(f"file = {_q(d.file)}")
-        out.append("implements = [" + ", ".join(_q(x) for x in d.implements) + "]")
-        if d.primary:
-            out.append("primary = true")
-        out.append("")
-    return "\n".join(out)
+@dataclass(frozen=True)
+class Preview:
+    """A file read before it is added: what its header says, and how its text was read."""
+
+    name: str
+    header: Inferred
+    references: tuple[Reference, ...]
+    chars: int
+    clauses: int  # numbered clauses it parses into
+    numbered: int  # numbered sections and clauses (0: no structure planqa can cite by number)
+    ocr: OcrSummary | None = None
 
 
-def _q(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+@dataclass(frozen=True)
+class Origin:
+    """Where a file added from a web address came from."""
+
+    url: str
+    fetched: str  # YYYY-MM-DD
 
 
-def write_manifest(corpus_dir: Path, docs: list[DocumentMeta]) -> None:
-    path = Path(corpus_dir) / MANIFEST
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(dump_manifest(docs), "utf-8")
-    tmp.replace(path)
+def preview_document(source: Path, name: str | None = None, progress: PageProgress | None = None) -> Preview:
+    """Check a file's format and read it (OCR for a scan, ``progress(page, pages)``), and infer its
+    header: what the user confirms or corrects before adding it."""
+    check_format(source, name)
+    extracted = extract_document(source, progress)
+    header = infer_header(extracted.text)
+    references = tuple(referenced_documents(extracted.text, header.number))
+    probe = DocumentMeta(header.number or "?", header.title or "", "", header.issuer or "", header.level or "municipal", "")  # type: ignore[arg-type]
+    parsed = parse_document(extracted.text, probe)
+    return Preview(name or Path(source).name, header, references, len(extracted.text), len(parsed.clauses), sum(p.kind in ("section", "clause") for p in parsed.parts), extracted.ocr)
 
 
 def add_document(
@@ -243,11 +232,15 @@ def add_document(
     level: str | None = None,
     issuer: str | None = None,
     date: str | None = None,
+    origin: Origin | None = None,
+    progress: PageProgress | None = None,
 ) -> tuple[DocumentMeta, list[str]]:
     """Copy a file into the corpus and record it, with the parents it names listed (without files)
     when the manifest lacks them. Returns the entry and what was inferred (for the user)."""
     source = Path(source)
-    text = read_document(source)  # fails early, naming the file, if it cannot be read
+    check_format(source)
+    extracted = extract_document(source, progress)  # fails early, naming the file, if it cannot be read
+    text = extracted.text
     guess = infer_header(text)
     notes: list[str] = []
     docs = list(load_manifest(corpus_dir))
@@ -256,6 +249,8 @@ def add_document(
     number = normalise_number(number) if number else guess.number
     if not number:
         raise CorpusError(f"{source.name}: no 文号 found in its header; give one with --number")
+    if date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        raise CorpusError(f"date {date!r}: use YYYY-MM-DD")
     existing = next((d for d in docs if d.number == number), None)
     if existing and existing.file:
         raise CorpusError(f"{number} is already in the corpus as {existing.file}; remove it first (`planqa corpus remove {number}`)")
@@ -275,18 +270,29 @@ def add_document(
     parents = tuple(dict.fromkeys([*(existing.implements if existing else ()), *(r.number for r in references)]))
     if references:
         notes.append(f"implements: {'、'.join(r.number for r in references)} (from 《…》（文号） in its notice and preamble)")
+    if extracted.ocr:
+        notes.append(f"text: read by {extracted.ocr.describe()}")
     target = _target_name(corpus_dir, number, source.suffix.lower())
     shutil.copyfile(source, Path(corpus_dir) / target)
+    if extracted.ocr and cache_path(source).exists():  # the scan is not read twice
+        shutil.copyfile(cache_path(source), cache_path(Path(corpus_dir) / target))
+    read = {
+        "file": target,
+        "source": origin.url if origin else "",
+        "fetched": origin.fetched if origin else "",
+        "ocr_pages": extracted.ocr.pages if extracted.ocr else 0,
+        "ocr_confidence": extracted.ocr.confidence if extracted.ocr else 0.0,
+    }
     if existing:
         entry = dataclasses.replace(
             existing,
-            file=target,
             title=title or existing.title,
             issuer=resolved_issuer,
             date=date or existing.date or guess.date or "",
             level=resolved_level,  # type: ignore[arg-type]
             implements=tuple(n for n in parents if n != number),
             place=existing.place or place_of_issuer(resolved_issuer),
+            **read,
         )
         docs = [entry if d.number == number else d for d in docs]
     else:
@@ -298,9 +304,9 @@ def add_document(
             issuer=resolved_issuer,
             level=resolved_level,  # type: ignore[arg-type]
             date=date or guess.date or "",
-            file=target,
             implements=tuple(n for n in parents if n != number),
             place=place_of_issuer(resolved_issuer),
+            **read,
         )
         docs.append(entry)
     known = {d.number for d in docs}
@@ -330,9 +336,10 @@ def remove_document(corpus_dir: Path, number: str) -> DocumentMeta:
         raise CorpusError(f"{number} is not in the manifest; `planqa corpus list` shows what is")
     if entry.file:
         (Path(corpus_dir) / entry.file).unlink(missing_ok=True)
+        cache_path(Path(corpus_dir) / entry.file).unlink(missing_ok=True)
     is_parent = any(number in d.implements for d in docs if d.number != number)
     docs = (
-        [dataclasses.replace(d, file=None) if d.number == number else d for d in docs]
+        [dataclasses.replace(d, file=None, source="", fetched="", ocr_pages=0, ocr_confidence=0.0) if d.number == number else d for d in docs]
         if is_parent
         else [d for d in docs if d.number != number]
     )
@@ -371,5 +378,15 @@ def corpus_status(corpus_dir: Path, chroma_path: Path, host: str | None = None, 
             status = "indexed"
         else:
             status = "not indexed (run `planqa index`; see its errors)"
-        out.append((meta, status))
+        out.append((meta, status + "".join(f"; {note}" for note in provenance(meta))))
     return out
+
+
+def provenance(meta: DocumentMeta) -> list[str]:
+    """How a provided document's text came in: OCR of a scan, a web address."""
+    notes = []
+    if meta.file and meta.ocr_pages:
+        notes.append(OcrSummary(meta.ocr_pages, meta.ocr_confidence).describe())
+    if meta.file and meta.source:
+        notes.append(f"from {meta.source}" + (f" (fetched {meta.fetched})" if meta.fetched else ""))
+    return notes

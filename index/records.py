@@ -31,6 +31,10 @@ class DocumentMeta:
     implements: tuple[str, ...] = ()
     place: str = ""  # the city or province it governs (格尔木市, 青海省); "" for national documents
     primary: bool = False  # answered from first when a question names no document (manifest `primary = true`)
+    source: str = ""  # the web address it was fetched from, when it came from one
+    fetched: str = ""  # the date it was fetched, YYYY-MM-DD
+    ocr_pages: int = 0  # pages of its file read by OCR (a scan without a text layer)
+    ocr_confidence: float = 0.0  # the OCR's mean confidence over every character it read, 0–1
 
     @property
     def provided(self) -> bool:
