@@ -13,7 +13,9 @@ from index.records import Part, Sentence
 def citation(knowledge: Knowledge, part: Part, quotes: tuple[str, ...] = ()) -> Citation:
     """A citation of a part, with the sentences quoted from it."""
     meta = knowledge.doc_meta(part.doc)
-    parents = tuple((link.doc, link.path, link.title) for link in knowledge.parents.get(part.id, ()))
+    links = knowledge.parents.get(part.id, ())
+    parents = tuple((link.doc, link.path, link.title) for link in links)
+    parent_parts = [knowledge.part_at(link.doc, link.path) for link in links]
     return Citation(
         doc=part.doc,
         clause=part.number,
@@ -25,6 +27,7 @@ def citation(knowledge: Knowledge, part: Part, quotes: tuple[str, ...] = ()) -> 
         section=part.section,
         text=part.text,
         parents=parents,
+        parent_texts=tuple(p.text if p else "" for p in parent_parts),
     )
 
 

@@ -36,6 +36,7 @@ class Citation:
     section: str = ""
     text: str = ""
     parents: tuple[tuple[str, str, str], ...] = ()  # (文号, path, title) of the parent clauses it implements
+    parent_texts: tuple[str, ...] = ()  # the text of each of those parent clauses, in the same order ("" when not indexed)
 
     def to_json(self) -> dict[str, Any]:
         quotes = [{"text": q, "start": self.text.find(q), "end": self.text.find(q) + len(q)} for q in self.quotes if q in self.text]

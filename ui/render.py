@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from assistant.records import Answer, Citation
-from ui.texts import REFUSAL_LABEL, SOURCES_LABEL
+from ui.texts import PARENTS_LABEL, REFUSAL_LABEL, SOURCES_LABEL
 
 CURSOR = '<span class="pq-cursor">…</span>'
 
@@ -81,16 +81,29 @@ def source_card(citation: Citation, number: int, full_title: str = "") -> str:
         ("条款", f"{esc(citation.path)} {esc(citation.title)}"),
         ("责任单位", unit_tags(citation.units)),
     ]
-    if citation.parents:
-        rows.append(("落实上级", "<br>".join(f"{esc(doc)} {esc(path)} {esc(title)}" for doc, path, title in citation.parents)))
     meta = "".join(f'<div class="pq-row"><span class="pq-key">{k}</span><span class="pq-val">{v}</span></div>' for k, v in rows)
     body = highlight(citation.text, citation.quotes) if citation.text else '<span class="pq-muted">（无条款原文）</span>'
     return (
         '<details class="pq-source">'
         f'<summary><span class="pq-ref">[{number}]</span> {esc(citation_label(citation))}</summary>'
-        f'<div class="pq-source-body">{meta}<blockquote class="pq-clause">{body}</blockquote></div>'
+        f'<div class="pq-source-body">{meta}<div class="pq-clause-pair"><blockquote class="pq-clause">{body}</blockquote>'
+        f"{parents_html(citation)}</div></div>"
         "</details>"
     )
+
+
+def parents_html(citation: Citation) -> str:
+    """上级依据: the parent clauses a clause implements, each named and with its text; '' when none."""
+    if not citation.parents:
+        return ""
+    texts = citation.parent_texts or ("",) * len(citation.parents)
+    items = "".join(
+        f'<div class="pq-parent"><div class="pq-parent-ref">{esc(doc)} {esc(path)} {esc(title)}</div>'
+        + (f'<blockquote class="pq-parent-clause">{text_block(text)}</blockquote>' if text else "")
+        + "</div>"
+        for (doc, path, title), text in zip(citation.parents, texts)
+    )
+    return f'<div class="pq-parents"><div class="pq-parents-head">{PARENTS_LABEL}</div>{items}</div>'
 
 
 def split_notice(text: str, notice: str) -> tuple[str, str]:

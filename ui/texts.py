@@ -32,6 +32,7 @@ THINKING = "正在查找相关条款…"
 ERROR_MESSAGE = "抱歉，处理这个问题时出现内部错误，已记录在服务器日志中。请稍后再试，或换一种问法。"
 REFUSAL_LABEL = "未找到依据"
 SOURCES_LABEL = "依据"
+PARENTS_LABEL = "上级依据"  # the parent clauses a cited clause implements, shown beside it
 QUESTION_CUT = "…"
 
 # Feedback

@@ -33,12 +33,23 @@ CSS = """
 .pq-muted { color: #888; }
 .pq-clause { margin: 8px 0 0 0; padding: 8px 12px; border-left: 3px solid #90a4ae; background: #fff; color: #222; }
 .pq-clause mark { background: #fff176; padding: 0 1px; }
+/* 上级依据: the parent clauses beside the cited clause on a wide screen, below it on a narrow one. */
+.pq-clause-pair { display: flex; flex-wrap: wrap; gap: 10px; align-items: flex-start; }
+.pq-clause-pair > .pq-clause { flex: 1 1 320px; }
+.pq-parents { flex: 1 1 280px; margin-top: 8px; font-size: .92em; }
+.pq-parents-head { font-weight: 700; color: #444; }
+.pq-parent-ref { color: #37474f; margin-top: 4px; }
+.pq-parent-clause { margin: 4px 0 0 0; padding: 6px 10px; border-left: 3px solid #a5d6a7; background: #f6fbf6; color: #333; }
 .pq-table { border-collapse: collapse; width: 100%; font-size: .92em; }
 .pq-table th, .pq-table td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical-align: top; }
 .pq-status-tag { border-radius: 4px; padding: 0 6px; white-space: nowrap; }
 .pq-ok { background: #e8f5e9; color: #1b5e20; }
 .pq-missing { background: #fff3e0; color: #e65100; }
 .pq-howto { margin-top: 10px; }
+.pq-provenance { font-size: .85em; color: #5f6b7a; margin-top: 2px; word-break: break-all; }
+.pq-file-read { color: #263238; line-height: 1.7; }
+.pq-file-ok { color: #1b5e20; background: #e8f5e9; border-left: 4px solid #2e7d32; padding: 6px 10px; border-radius: 4px; }
+.pq-file-error { color: #b71c1c; background: #fdecea; border-left: 4px solid #c62828; padding: 6px 10px; border-radius: 4px; }
 .pq-outline-doc { margin: 8px 0; }
 .pq-outline-section { margin: 6px 0; border-left: 3px solid #90a4ae; padding-left: 8px; }
 .pq-outline-section > summary { font-weight: 700; cursor: pointer; }

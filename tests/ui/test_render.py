@@ -116,10 +116,13 @@ def test_source_card_is_collapsed_and_shows_document_clause_departments_and_text
     assert f"<mark>{QUOTE}</mark>" in html
 
 
-def test_source_card_names_the_parent_clauses_a_clause_implements() -> None:
-    card = source_card(dataclasses.replace(CITATION, parents=(("青政〔2024〕48号", "三（二）", "<保障>随迁子女"),)), 1)
-    assert "落实上级" in card and "青政〔2024〕48号 三（二） &lt;保障&gt;随迁子女" in card
-    assert "落实上级" not in source_card(CITATION, 1)
+def test_source_card_shows_the_parent_clauses_a_clause_implements_with_their_text() -> None:
+    parents = (("青政〔2024〕48号", "三（二）", "<保障>随迁子女"), ("国发〔2024〕17号", "一（一）1", "保障受教育权利"))
+    card = source_card(dataclasses.replace(CITATION, parents=parents, parent_texts=("以公办学校为主<b>", "")), 1)
+    assert "上级依据" in card and "青政〔2024〕48号 三（二） &lt;保障&gt;随迁子女" in card and "国发〔2024〕17号 一（一）1" in card
+    assert '<blockquote class="pq-parent-clause">以公办学校为主&lt;b&gt;</blockquote>' in card
+    assert card.count("pq-parent-clause") == 1  # a parent without indexed text is named only
+    assert "上级依据" not in source_card(CITATION, 1)
 
 
 def test_answer_html_has_no_newline_so_markdown_cannot_reinterpret_it() -> None:
