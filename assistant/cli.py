@@ -102,8 +102,11 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     knowledge = Knowledge.load(_settings(args))
     _, _, data = export(knowledge, args.format, args.unit, args.doc, bom=bool(args.output))
     if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_bytes(data)
+        from index.build import storage_errors
+
+        with storage_errors(f"writing {args.output}"):
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            args.output.write_bytes(data)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)

@@ -17,7 +17,7 @@ from index.ledger import PartLedger, stored_ledger
 from index.lineage import ParentLink
 from index.manifest import load_manifest
 from index.records import Chunk, DocumentMeta, Part
-from index.store import IndexInfo, make_client, open_active, parent_links, parts_from_rows
+from index.store import IndexInfo, make_client, parent_links, parts_from_rows, read_published
 from index.tokenize import bigrams, search_tokens
 from index.units import UnitTable, default_unit_table
 
@@ -52,8 +52,7 @@ class Knowledge:
     def load(cls, settings: Settings) -> Knowledge:
         """Open the published index (a clear error if missing or built with other settings)."""
         client = make_client(settings.chroma_path, settings.chroma_host, settings.chroma_port)
-        collection, info = open_active(client, settings.embeddings, CHUNKING_VERSION)
-        rows = collection.get(include=["documents", "metadatas", "embeddings"])
+        collection, info, rows = read_published(client, settings.embeddings, CHUNKING_VERSION)  # whole, or a clear error
         parts, chunks = parts_from_rows(rows["ids"], rows["documents"], rows["metadatas"])
         chunk_ids = list(rows["ids"])
         vectors = np.asarray(rows["embeddings"], dtype=np.float32)

@@ -1,6 +1,9 @@
 """Bounded load test of a running planqa server's HTTP API (loopback only; stops by itself).
 
-python -m eval.load --url http://127.0.0.1:7860 [--clients 20] [--requests 1000] [--dataset eval/data/dev.jsonl]
+python -m eval.load --url http://127.0.0.1:7860 [--clients 20] [--requests 1000] [--repeat 1] [--dataset eval/data/dev.jsonl]
+
+Besides errors and latency it reports the citation check's drops during the run (quotes or leads
+assistant/verify.py removed, read from the server's /api/stats): an answer should never need one.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ class LoadResult:
     seconds: float
     latencies_ms: list[float] = field(default_factory=list)
     error_samples: list[str] = field(default_factory=list)
+    verifier_drops: int | None = None  # None: the server does not report them
 
     @property
     def throughput(self) -> float:
@@ -41,23 +45,44 @@ class LoadResult:
             "throughput_qps": round(self.throughput, 1),
             "p50_ms": round(percentile(self.latencies_ms, 50), 1),
             "p95_ms": round(percentile(self.latencies_ms, 95), 1),
+            "verifier_drops": "n/a" if self.verifier_drops is None else self.verifier_drops,
         }
 
 
-def run_load(url: str, questions: list[str], clients: int = 20, requests: int = 1000, timeout: float = 30.0, deadline_s: float = 300.0) -> LoadResult:
+def server_drops(url: str, auth: tuple[str, str] | None = None) -> int | None:
+    """The citation check's drop count the server reports (/api/stats), or None when it does not."""
+    import httpx
+
+    try:
+        response = httpx.get(url.rstrip("/") + "/api/stats", auth=auth, timeout=10)
+        return int(response.json()["verifier_drops"]) if response.status_code == 200 else None
+    except (httpx.HTTPError, ValueError, KeyError, TypeError):
+        return None
+
+
+def run_load(
+    url: str,
+    questions: list[str],
+    clients: int = 20,
+    requests: int = 1000,
+    timeout: float = 30.0,
+    deadline_s: float = 300.0,
+    auth: tuple[str, str] | None = None,
+) -> LoadResult:
     """Send ``requests`` questions from ``clients`` threads to ``url``/api/ask; bounded in count and time."""
     import httpx
 
     host = urlparse(url).hostname
     if host not in LOOPBACK:
         raise ValueError(f"load tests only target this machine (127.0.0.1/localhost), not {host!r}")
+    drops_before = server_drops(url, auth)
     lock = threading.Lock()
     counter = iter(range(requests))
     result = LoadResult(requests=0, errors=0, seconds=0.0)
     stop_at = time.monotonic() + deadline_s
 
     def worker() -> None:
-        with httpx.Client(base_url=url, timeout=timeout) as client:
+        with httpx.Client(base_url=url, timeout=timeout, auth=auth) as client:
             while time.monotonic() < stop_at:
                 with lock:
                     i = next(counter, None)
@@ -87,6 +112,9 @@ def run_load(url: str, questions: list[str], clients: int = 20, requests: int = 
     for t in threads:
         t.join(timeout=deadline_s + timeout)
     result.seconds = time.perf_counter() - t0
+    drops_after = server_drops(url, auth)
+    if drops_before is not None and drops_after is not None:
+        result.verifier_drops = drops_after - drops_before
     return result
 
 
@@ -95,16 +123,28 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--url", default="http://127.0.0.1:7860")
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--requests", type=int, default=1000)
+    p.add_argument("--repeat", type=int, default=1, help="runs in a row against the same server")
+    p.add_argument("--auth", default=None, metavar="USER:PASSWORD", help="basic auth, for a server with PLANQA_UI_AUTH")
     p.add_argument("--dataset", type=Path, default=Path("eval/data/dev.jsonl"))
     args = p.parse_args(argv)
     questions = [json.loads(line)["question"] for line in args.dataset.read_text("utf-8").splitlines() if line.strip()]
-    result = run_load(args.url, questions, args.clients, args.requests)
-    print(f"load test: {args.clients} clients, {result.requests} requests to {args.url}/api/ask")
-    for key, value in result.summary().items():
-        print(f"  {key:15s} {value}")
-    for sample in result.error_samples:
-        print(f"  error: {sample}")
-    return 1 if result.errors else 0
+    auth = tuple(args.auth.split(":", 1)) if args.auth else None
+    failed = False
+    rows = []
+    for run in range(1, args.repeat + 1):
+        result = run_load(args.url, questions, args.clients, args.requests, auth=auth)  # type: ignore[arg-type]
+        rows.append(result.summary())
+        print(f"load test{f' {run}/{args.repeat}' if args.repeat > 1 else ''}: {args.clients} clients, {result.requests} requests to {args.url}/api/ask")
+        for key, value in result.summary().items():
+            print(f"  {key:15s} {value}")
+        for sample in result.error_samples:
+            print(f"  error: {sample}")
+        failed = failed or bool(result.errors) or bool(result.verifier_drops)
+    if args.repeat > 1:
+        print("\n| run | requests | errors | verifier drops | throughput q/s | p50 ms | p95 ms |\n|---|---|---|---|---|---|---|")
+        for run, row in enumerate(rows, 1):
+            print(f"| {run} | {row['requests']} | {row['errors']} | {row['verifier_drops']} | {row['throughput_qps']} | {row['p50_ms']} | {row['p95_ms']} |")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

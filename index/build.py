@@ -4,9 +4,12 @@ vectors come from the content-hash cache."""
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import sqlite3
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,17 +21,18 @@ import numpy as np
 from index.calibrate import calibrate, calibration_id
 from index.chunk import CHUNKING_VERSION, chunk_part
 from index.embed import CachedEmbeddings
-from index.errors import CorpusError, IndexLockedError, PlanqaError
+from index.errors import CorpusError, IndexLockedError, PlanqaError, StorageFullError
 from index.ledger import LEDGER_VERSION
 from index.lineage import link_clauses
 from index.load import read_document
 from index.manifest import load_manifest
 from index.parse import parse_document
 from index.records import Chunk, DocumentMeta, ParsedDocument, Part, content_id
-from index.store import PREFIX, IndexInfo, active_info, chunk_metadata, publish
+from index.store import PREFIX, IndexInfo, active_info, chunk_metadata, publish, rows_digest
 
 Progress = Callable[[int, int], None]
 BATCH = 64
+KEPT = "the previous index stays published"
 STORE_BATCH = 1000  # chunks per Chroma add: each call has a fixed cost (64 per call made a rebuild of 3,500 chunks 2.5x slower)
 
 
@@ -119,7 +123,6 @@ def build_index(
     if not rows:
         raise PlanqaError("nothing to index: " + ("; ".join(errors) or "no provided documents in the manifest"))
     build_id = content_id(embeddings_spec, CHUNKING_VERSION, LEDGER_VERSION, calibration_id(), *sorted(c.id for c, _, _ in rows))
-    name = PREFIX + build_id[:16]
     current = active_info(client)
     if not force and current and current.build_id == build_id:
         try:
@@ -127,10 +130,43 @@ def build_index(
                 return BuildReport(tuple(d.meta.number for d in docs), tuple(errors), tuple(warnings), len(rows), 0, len(rows), True, time.perf_counter() - t0, current.collection, tuple(listed))
         except Exception:
             pass
+    # Every build writes a collection of its own (even a forced one of the same text), so the published
+    # one is never touched until the pointer has moved: readers get the old index or the new, whole.
+    name = f"{PREFIX}{build_id[:16]}-{uuid.uuid4().hex[:8]}"
     try:
-        client.delete_collection(name)  # a leftover from an interrupted build
-    except Exception:
-        pass
+        with storage_errors(f"building the index ({name})", KEPT):
+            info, embedded, cached = _write_collection(client, name, build_id, rows, docs, embeddings, embeddings_spec, progress)
+    except BaseException:
+        _drop(client, name)  # a failed or interrupted build leaves nothing behind; the published index stays
+        raise
+    with storage_errors(f"publishing the index ({name})", KEPT):
+        publish(client, info)
+    return BuildReport(
+        tuple(d.meta.number for d in docs),
+        tuple(errors),
+        tuple(warnings),
+        len(rows),
+        embedded,
+        cached,
+        False,
+        time.perf_counter() - t0,
+        name,
+        tuple(listed),
+    )
+
+
+def _write_collection(
+    client: Any,
+    name: str,
+    build_id: str,
+    rows: list[tuple[Chunk, Part, DocumentMeta]],
+    docs: list[ParsedDocument],
+    embeddings: CachedEmbeddings,
+    embeddings_spec: str,
+    progress: Progress | None,
+) -> tuple[IndexInfo, int, int]:
+    """Embed and store every chunk in a new collection ``name``, verify it; what to publish, and how many
+    vectors were embedded and taken from the cache."""
     collection = client.create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
     hits_before, misses_before = embeddings.hits, embeddings.misses
     vectors: list[list[float]] = []
@@ -150,21 +186,47 @@ def build_index(
             metadatas=[chunk_metadata(c, p, m, lineage.get(p.id, ())) for c, p, m in batch],
         )
     _verify(collection, rows, embeddings)
+    matrix = np.asarray(vectors, dtype=np.float32)
+    digest = rows_digest([c.id for c, _, _ in rows], [c.text for c, _, _ in rows], matrix)
     # Refusal and ranking thresholds for this corpus and this model, stored with the index.
-    info = IndexInfo(name, embeddings_spec, CHUNKING_VERSION, len(rows), build_id, calibrate(embeddings, np.asarray(vectors, dtype=np.float32), client=client))
-    publish(client, info)
-    return BuildReport(
-        tuple(d.meta.number for d in docs),
-        tuple(errors),
-        tuple(warnings),
-        len(rows),
-        embedded,
-        cached,
-        False,
-        time.perf_counter() - t0,
-        name,
-        tuple(listed),
-    )
+    calibration = calibrate(embeddings, matrix, client=client)
+    return IndexInfo(name, embeddings_spec, CHUNKING_VERSION, len(rows), build_id, calibration, digest), embedded, cached
+
+
+def _drop(client: Any, name: str) -> None:
+    """Delete a collection if it exists; a store that cannot is left for the next build's cleanup."""
+    try:
+        client.delete_collection(name)
+    except Exception:
+        pass
+
+
+@contextmanager
+def storage_errors(what: str, kept: str = "") -> Iterator[None]:
+    """A full disk while writing is a StorageFullError that says so, whoever noticed it (the OS, SQLite,
+    Chroma); ``kept`` says what is unharmed."""
+    try:
+        yield
+    except PlanqaError:
+        raise
+    except Exception as exc:
+        if _is_disk_full(exc):
+            raise StorageFullError(f"no space left on the device while {what}; free some space and run it again{f' ({kept})' if kept else ''}") from exc
+        raise
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if isinstance(seen, sqlite3.OperationalError) and "full" in str(seen):
+            return True
+        text = str(seen).lower()
+        if "no space left" in text or "disk is full" in text or "database or disk is full" in text:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _verify(collection: Any, rows: list[tuple[Chunk, Part, DocumentMeta]], embeddings: CachedEmbeddings) -> None:

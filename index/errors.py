@@ -25,3 +25,15 @@ class IndexLockedError(PlanqaError):
 
 class SettingsError(PlanqaError):
     """A setting has a value planqa cannot use."""
+
+
+class IndexDamagedError(PlanqaError):
+    """The index on disk cannot be read whole: a file is cut short, missing or garbled."""
+
+
+class StoreUnavailableError(PlanqaError):
+    """The Chroma server holding the index does not answer."""
+
+
+class StorageFullError(PlanqaError):
+    """No space was left on the device while writing the index or an export."""

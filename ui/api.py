@@ -1,26 +1,49 @@
-"""The HTTP API served beside the chat UI: /api/ask, /api/departments/{name}, /healthz, and an
-OpenAI-compatible /v1/chat/completions whose replies carry the citations."""
+"""The HTTP API: /api/ask, /api/departments/{name}, /api/ledger, /api/stats, /healthz, an
+OpenAI-compatible /v1/chat/completions whose replies carry the citations, and the OpenAPI schema and
+docs. create_api() builds the FastAPI application the server is; ui/app.py mounts the chat UI into it.
+
+Every request is answered by the assistant ``live.current()`` returns at its start, so an index
+published meanwhile (`planqa index`, `planqa corpus add`) answers the next request, never half of
+this one; the answer's index is in the `X-Planqa-Index` header.
+"""
 
 from __future__ import annotations
 
 import json
-import secrets
+import logging
+import re
 import time
 import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
-from fastapi import Depends, FastAPI, HTTPException
-from fastapi.responses import StreamingResponse
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import FastAPI, Form, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from index.errors import PlanqaError, StoreUnavailableError
+from ui.guard import LOGIN, SESSION_COOKIE, Credentials, Guard, ServerStats, VerifierDrops
 
 if TYPE_CHECKING:
     from assistant.records import Answer
-    from assistant.service import Assistant
+    from assistant.service import Assistant, LiveAssistant
+
+log = logging.getLogger(__name__)
 
 MODEL_ID = "planqa"
 MAX_QUESTION_BYTES = 100_000
+INDEX_HEADER = "X-Planqa-Index"
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls but tab and line breaks, and DEL
+ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+API_ROUTES = ("/api/ask", "/api/departments/{name}", "/api/ledger", "/api/stats", "/v1/models", "/v1/chat/completions", "/healthz")
+
+
+def _no_controls(value: str | None) -> str | None:
+    if value is not None and (bad := CONTROL.search(value)):
+        raise ValueError(f"contains a control character (U+{ord(bad.group()):04X})")
+    return value
 
 
 class AskRequest(BaseModel):
@@ -30,6 +53,8 @@ class AskRequest(BaseModel):
     history: list[Any] | None = Field(
         None, max_length=100, description="The conversation so far: earlier user questions (strings) or OpenAI-style {role, content} messages, oldest first."
     )
+
+    _question = field_validator("question")(_no_controls)
 
 
 class Citation(BaseModel):
@@ -77,33 +102,77 @@ def _cited_text(answer: Answer) -> str:
     return f"{answer.text}\n\n来源：\n{sources}"
 
 
-def create_api(assistant: Assistant, auth: tuple[str, str] | None = None) -> FastAPI:
-    """A FastAPI app over one loaded assistant; with ``auth``, every route but /healthz needs HTTP basic auth."""
-    guard = [Depends(_basic_auth(auth))] if auth else []
-    app = FastAPI(title="planqa API", version="1", description="Answers about Chinese policy plans, with clause citations.")
+def create_api(live: LiveAssistant, auth: tuple[str, str] | None = None, stats: ServerStats | None = None) -> FastAPI:
+    """The server's application with every API route registered; with ``auth``, every route but
+    /healthz needs the password (HTTP basic auth, or the session POST /login opens), docs included."""
+    stats = stats or ServerStats()
+    credentials = Credentials(*auth) if auth else None
+    app = FastAPI(
+        title="planqa API",
+        version="1",
+        description="Answers about Chinese policy plans, with clause citations.",
+        openapi_url=None,  # served below, behind the same guard as everything else
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.stats = stats
+    app.state.credentials = credentials  # the mounted UI asks the same sessions who is logged in
+    app.state.required_paths = set(API_ROUTES)
+    app.add_middleware(Guard, stats=stats, credentials=credentials)
+    _errors(app)
+    verify_log = logging.getLogger("assistant.verify")
+    for handler in [h for h in verify_log.handlers if isinstance(h, VerifierDrops)]:
+        verify_log.removeHandler(handler)  # one server per process: count for the newest
+    verify_log.addHandler(VerifierDrops(stats))
 
-    def ask(question: str, k: int | None = None, docs: list[str] | None = None, history: list[Any] | None = None) -> Answer:
+    def current() -> Assistant:
+        return live.current()  # a StoreUnavailableError becomes a 503 with its message (_errors)
+
+    def ask(
+        assistant: Assistant, question: str, k: int | None = None, docs: list[str] | None = None, history: list[Any] | None = None
+    ) -> Answer:
         from assistant.conversation import HistoryError
 
         if not question or not question.strip():
             raise HTTPException(status_code=400, detail="question is empty")
+        if docs:
+            _check_docs(assistant, docs)
         try:
             return assistant.ask(question, k=k, docs=tuple(docs) if docs else None, history=history or None)
         except HistoryError as exc:
             raise HTTPException(status_code=422, detail=f"history: {exc}") from exc
 
-    @app.get("/healthz")
-    def healthz() -> dict[str, Any]:
+    @app.get("/healthz", response_model=None)
+    def healthz(request: Request) -> Any:
+        """`ok` when the index is open and every route is registered; 503 with the reason otherwise."""
+        if stats.draining:
+            return JSONResponse({"status": "stopping", "detail": "planqa is shutting down"}, status_code=503)
+        try:
+            assistant = live.current()
+        except StoreUnavailableError as exc:
+            return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
+        missing = sorted(request.app.state.required_paths - _registered(request.app))
+        if missing:
+            return JSONResponse({"status": "starting", "detail": f"routes not registered yet: {', '.join(missing)}"}, status_code=503)
         knowledge = assistant.knowledge
-        return {"status": "ok", "index": knowledge.info.build_id, "documents": list(knowledge.indexed_docs), "parts": len(knowledge.parts)}
+        return {
+            "status": "ok",
+            "index": knowledge.info.build_id,
+            "collection": knowledge.info.collection,
+            "documents": list(knowledge.indexed_docs),
+            "parts": len(knowledge.parts),
+            "store": "ok" if live.problem is None else f"unavailable: {live.problem} (answering from the loaded index)",
+        }
 
-    @app.post("/api/ask", response_model=AskResponse, dependencies=guard)
-    def api_ask(request: AskRequest) -> dict[str, Any]:
-        return ask(request.question, request.k, request.docs, request.history).to_json()
+    @app.post("/api/ask", response_model=AskResponse)
+    def api_ask(request: AskRequest, response: Response) -> dict[str, Any]:
+        assistant = current()
+        response.headers[INDEX_HEADER] = assistant.knowledge.info.collection
+        return ask(assistant, request.question, request.k, request.docs, request.history).to_json()
 
-    @app.get("/api/departments/{name}", dependencies=guard)
+    @app.get("/api/departments/{name}")
     def department(name: str) -> dict[str, Any]:
-        knowledge = assistant.knowledge
+        knowledge = current().knowledge
         found = knowledge.units.find_in(name)
         unit = name if any(name in p.unit_names for p in knowledge.parts) else (found[0] if found else None)
         if unit is None:
@@ -114,36 +183,44 @@ def create_api(assistant: Assistant, auth: tuple[str, str] | None = None) -> Fas
             "clauses": [{"doc": p.doc, "clause": p.number, "path": p.path, "title": p.title, "units": list(p.unit_names)} for p in parts],
         }
 
-    @app.get("/api/ledger", dependencies=guard)
+    @app.get("/api/ledger")
     def ledger(unit: str | None = None, doc: str | None = None) -> list[dict[str, Any]]:
         """The task ledger (任务台账) rows for a unit and/or a document, as `planqa ledger` prints them."""
         from assistant.ledger import rows_for
-        from index.errors import PlanqaError
 
         try:
-            _, rows = rows_for(assistant.knowledge, unit or None, doc or None)
+            _, rows = rows_for(current().knowledge, unit or None, doc or None)
+        except StoreUnavailableError:
+            raise
         except PlanqaError as exc:
             raise HTTPException(status_code=404, detail=str(exc)) from exc
         return [r.to_json() for r in rows]
 
-    @app.get("/v1/models", dependencies=guard)
+    @app.get("/api/stats")
+    def server_stats() -> dict[str, Any]:
+        """This process's counters: requests, in flight, refused while stopping, citation-check drops, reloads."""
+        return {**stats.to_json(), "reloads": live.reloads}
+
+    @app.get("/v1/models")
     def models() -> dict[str, Any]:
         return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "owned_by": "planqa"}]}
 
-    @app.post("/v1/chat/completions", response_model=None, dependencies=guard)
+    @app.post("/v1/chat/completions", response_model=None)
     def chat(request: ChatRequest) -> Any:
         last = max((i for i, m in enumerate(request.messages) if m.role == "user"), default=None)
         if last is None:
             raise HTTPException(status_code=400, detail="messages has no user message")
         # Every earlier message is the conversation: a follow-up is resolved against it (text in it is data).
         history = [{"role": m.role, "content": _text_of(m)} for m in request.messages[:last] if m.role in ("user", "assistant")]
-        answer = ask(_text_of(request.messages[last]), history=history)
+        assistant = current()
+        answer = ask(assistant, _text_of(request.messages[last]), history=history)
         payload = answer.to_json()
         completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
         created = int(time.time())
+        headers = {INDEX_HEADER: assistant.knowledge.info.collection}
         if request.stream:
-            return StreamingResponse(_stream(completion_id, created, answer, payload), media_type="text/event-stream")
-        return {
+            return StreamingResponse(_stream(completion_id, created, answer, payload), media_type="text/event-stream", headers=headers)
+        body = {
             "id": completion_id,
             "object": "chat.completion",
             "created": created,
@@ -153,20 +230,75 @@ def create_api(assistant: Assistant, auth: tuple[str, str] | None = None) -> Fas
             "citations": payload["citations"],
             "planqa": payload,
         }
+        return JSONResponse(body, headers=headers)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi() -> dict[str, Any]:
+        return app.openapi()
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="planqa API")
+
+    @app.api_route("/api/{rest:path}", methods=ANY_METHOD, include_in_schema=False)
+    @app.api_route("/v1/{rest:path}", methods=ANY_METHOD, include_in_schema=False)
+    def no_such_route(request: Request) -> JSONResponse:
+        """An API path no route takes: a message, never the chat UI's page-not-found (it is mounted below)."""
+        path, method = request.url.path, request.method
+        allowed = sorted({m for r in app.routes if getattr(r, "path", None) == path for m in getattr(r, "methods", ())} - {"HEAD"})
+        if allowed:
+            return JSONResponse({"detail": f"{path} takes {' or '.join(allowed)}, not {method}"}, status_code=405, headers={"Allow": ", ".join(allowed)})
+        return JSONResponse({"detail": f"no API route {path}; the routes are listed at /docs"}, status_code=404)
+
+    if credentials is not None:
+
+        @app.post(LOGIN, include_in_schema=False)
+        def login(username: str = Form(""), password: str = Form("")) -> JSONResponse:
+            """Opens a session (a cookie) for the right user and password; gradio_client's auth= posts here."""
+            token = credentials.login(username.strip(), password)
+            if token is None:
+                raise HTTPException(status_code=401, detail="wrong user or password", headers={"WWW-Authenticate": "Basic"})
+            response = JSONResponse({"success": True})
+            response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax")
+            return response
 
     return app
 
 
-def _basic_auth(auth: tuple[str, str]) -> Any:
-    security = HTTPBasic()
+def _check_docs(assistant: Assistant, docs: list[str]) -> None:
+    """A 422 naming any document the corpus does not list (a listed but missing one is answered as such)."""
+    knowledge = assistant.knowledge
+    known = set(knowledge.documents) | set(knowledge.indexed_docs)
+    unknown = [d for d in docs if d not in known]
+    if unknown:
+        raise HTTPException(status_code=422, detail=f"docs: unknown document {unknown[0][:60]!r}; the corpus lists {', '.join(sorted(known))}")
 
-    def check(credentials: HTTPBasicCredentials = Depends(security)) -> None:  # noqa: B008 — FastAPI's idiom
-        ok_user = secrets.compare_digest(credentials.username.encode(), auth[0].encode())
-        ok_password = secrets.compare_digest(credentials.password.encode(), auth[1].encode())
-        if not (ok_user and ok_password):
-            raise HTTPException(status_code=401, detail="wrong user or password", headers={"WWW-Authenticate": "Basic"})
 
-    return check
+def _registered(app: FastAPI) -> set[str]:
+    """The paths the application routes (the mounted UI as '/')."""
+    return {getattr(route, "path", "") or "/" for route in app.routes}
+
+
+def _errors(app: FastAPI) -> None:
+    """Every failure is a JSON reply with a message: never a traceback, never an echo of a huge input."""
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()[:10]]
+        return JSONResponse({"detail": detail}, status_code=422)
+
+    @app.exception_handler(StoreUnavailableError)
+    async def unavailable(_: Request, exc: StoreUnavailableError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "2"})
+
+    @app.exception_handler(PlanqaError)
+    async def planqa_error(_: Request, exc: PlanqaError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=500)
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return JSONResponse({"detail": "internal error; the details are in the server log"}, status_code=500)
 
 
 def _stream(completion_id: str, created: int, answer: Answer, payload: dict[str, Any]) -> Iterator[str]:

@@ -1,29 +1,39 @@
-"""Starting the chat UI: open the index and import Gradio side by side, then launch. `planqa serve` calls serve().
+"""The server `planqa serve` runs: one FastAPI application with the HTTP API registered first and the
+Gradio chat UI mounted into it, served by uvicorn once everything is registered.
 
-Importing this module is cheap; Gradio is imported only when the server starts, while the index
-loads in a second thread, so that the page is up sooner.
+Importing this module is cheap; Gradio is imported only when the server is built, while the index
+loads in a second thread. A SIGTERM lets the requests in flight finish, answers new ones 503 and
+exits 0; the index is reloaded without a restart when another process publishes a new one.
 """
 
 from __future__ import annotations
 
+import logging
+import signal
+import socket
 import threading
+from types import FrameType
 from typing import TYPE_CHECKING
 
 from assistant.settings import Settings
 from index.errors import SettingsError
 from ui import texts
+from ui.guard import ServerStats
 
 if TYPE_CHECKING:
-    import gradio as gr
+    import uvicorn
+    from fastapi import FastAPI
 
-    from assistant.service import Assistant
+    from assistant.service import LiveAssistant
 
 CONCURRENCY_LIMIT = 4
 WARM_UP_QUESTION = texts.EXAMPLE_QUESTIONS_OFFICIALS[0]
+DRAIN_TIMEOUT_S = 30.0  # longest a SIGTERM waits for the requests in flight
+STREAM_GRACE_S = 5  # then the UI's open event streams are closed
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
-    """PLANQA_UI_AUTH 'user:password' as Gradio's auth pair; None when unset."""
+    """PLANQA_UI_AUTH 'user:password' as a (user, password) pair; None when unset."""
     if not value:
         return None
     user, sep, password = value.partition(":")
@@ -38,70 +48,133 @@ class _AssistantLoader(threading.Thread):
     def __init__(self, settings: Settings) -> None:
         super().__init__(name="planqa-load", daemon=True)
         self.settings = settings
-        self.assistant: Assistant | None = None
+        self.live: LiveAssistant | None = None
         self.error: Exception | None = None
 
     def run(self) -> None:
         try:
-            from assistant.service import Assistant
+            from assistant.service import LiveAssistant
 
-            assistant = Assistant.from_settings(self.settings, build_if_missing=True)
-            assistant.ask(WARM_UP_QUESTION)  # loads the tokenizer's dictionary and the embedder now, not for the first user
+            live = LiveAssistant.open(self.settings, build_if_missing=True)
+            live.current().ask(WARM_UP_QUESTION)  # loads the tokenizer's dictionary and the embedder now, not for the first user
             import matplotlib
 
             matplotlib.get_backend()  # Gradio resolves the backend on the first event (~0.5 s here); do it now
-            self.assistant = assistant
+            self.live = live
         except Exception as exc:  # noqa: BLE001  handed to the main thread, which re-raises it in result()
             self.error = exc
 
-    def result(self) -> Assistant:
+    def result(self) -> LiveAssistant:
         self.join()
         if self.error is not None:
             raise self.error
-        assert self.assistant is not None
-        return self.assistant
+        assert self.live is not None
+        return self.live
 
 
-def launch(settings: Settings, host: str, port: int) -> tuple[gr.Blocks, str]:
-    """Open (or build) the index, start the server without blocking, and return the app and its local URL."""
-    auth = parse_auth(settings.ui_auth)
-    loader = _AssistantLoader(settings)
-    loader.start()
+def build_server(settings: Settings, live: LiveAssistant, stats: ServerStats | None = None) -> FastAPI:
+    """The whole application: API routes first, then the chat UI mounted at '/' (so it never shadows them)."""
+    import gradio as gr
+
+    from ui.api import create_api
     from ui.layout import EXPORTS, build_app
     from ui.theme import CSS, make_theme
 
-    assistant = loader.result()
-    app = build_app(assistant, settings)
-    app.queue(default_concurrency_limit=CONCURRENCY_LIMIT)
-    try:
-        _, local_url, _ = app.launch(
-            server_name=host,
-            server_port=port,
-            auth=auth,
-            show_error=False,  # tracebacks stay in the server log
-            quiet=True,
-            prevent_thread_lock=True,
-            ssr_mode=False,
-            pwa=False,
-            mcp_server=False,
-            enable_monitoring=False,
-            footer_links=["api"],
-            allowed_paths=[str(settings.data_dir / EXPORTS)],
-            theme=make_theme(),
-            css=CSS,
-        )
-    except OSError as exc:
-        raise SettingsError(f"cannot serve on {host}:{port} ({exc}); choose another with --port or PLANQA_UI_PORT") from exc
-    from ui.api import create_api
+    auth = parse_auth(settings.ui_auth)
+    app = create_api(live, auth, stats)
+    blocks = build_app(live, settings)
+    blocks.queue(default_concurrency_limit=CONCURRENCY_LIMIT)
+    credentials = app.state.credentials
+    gr.mount_gradio_app(
+        app,
+        blocks,
+        path="/",
+        # The guard (ui/guard.py) already asked for the password; Gradio only learns who is logged in.
+        auth_dependency=(lambda request: credentials.user_of(request.headers)) if credentials else None,
+        show_error=False,  # tracebacks stay in the server log
+        ssr_mode=False,
+        pwa=False,
+        mcp_server=False,
+        enable_monitoring=False,
+        footer_links=["api"],
+        allowed_paths=[str(settings.data_dir / EXPORTS)],
+        theme=make_theme(),
+        css=CSS,
+    )
+    app.state.required_paths.add("/")
+    return app
 
-    # The HTTP API (/api/ask, /api/departments/…, /healthz, /v1/chat/completions) shares the server.
-    app.app.include_router(create_api(assistant, auth).router)
-    return app, local_url
+
+class _Server:
+    """uvicorn's server with planqa's shutdown: SIGTERM drains (new requests 503, requests in flight
+    finish), then the server stops and the process exits 0."""
+
+    def __init__(self, app: FastAPI, stats: ServerStats, sock: socket.socket, url: str) -> None:
+        import uvicorn
+
+        self.stats, self.sock, self.url, self.app = stats, sock, url, app
+        config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=STREAM_GRACE_S)
+        owner = self
+
+        class Server(uvicorn.Server):
+            def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+                if sig == signal.SIGTERM and not owner.stats.draining:
+                    owner.stats.draining = True  # not passed on: uvicorn would re-raise it after shutting down
+                    threading.Thread(target=owner._drain, name="planqa-drain", daemon=True).start()
+                    return
+                super().handle_exit(sig, frame)
+
+            async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+                await super().startup(sockets)
+                if self.started:
+                    print(f"planqa: chat UI at {owner.url}", flush=True)
+
+        self.server: uvicorn.Server = Server(config)
+
+    def _drain(self) -> None:
+        if not self.stats.wait_idle(DRAIN_TIMEOUT_S):
+            logging.getLogger(__name__).warning("stopping with %d request(s) still in flight after %.0f s", self.stats.in_flight, DRAIN_TIMEOUT_S)
+        gradio = next((getattr(r, "app", None) for r in self.app.routes if hasattr(getattr(r, "app", None), "stop_event")), None)
+        if gradio is not None:
+            gradio.stop_event.set()  # ends the UI's heartbeat streams, as Gradio's own close() does
+        self.server.should_exit = True
+
+    def run(self) -> None:
+        self.server.run(sockets=[self.sock])
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything is served: a port in use is a one-line error."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise SettingsError(f"cannot serve on {host}:{port} ({exc.strerror or exc}); choose another with --port or PLANQA_UI_PORT") from exc
+    sock.set_inheritable(True)
+    return sock
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
-    """Serve the chat UI until interrupted (the `planqa serve` command); builds the index if missing."""
+    """Serve the chat UI and the API until SIGTERM or Ctrl-C (the `planqa serve` command); builds the index if missing."""
+    parse_auth(settings.ui_auth)  # a bad value is an error before anything loads
+    sock = bind(host, port)
     print("planqa: opening the index (building it first if there is none)…", flush=True)
-    app, local_url = launch(settings, host, port)
-    print(f"planqa: chat UI at {local_url}", flush=True)
-    app.block_thread()
+    loader = _AssistantLoader(settings)
+    loader.start()
+    import gradio  # noqa: F401  imported while the index loads
+
+    live = loader.result()
+    logging.getLogger("assistant.service").setLevel(logging.INFO)  # "now answering from index …" in the server log
+    stats = ServerStats()
+    app = build_server(settings, live, stats)
+    live.watch()
+    shown = f"[{host}]" if ":" in host else host
+    try:
+        _Server(app, stats, sock, f"http://{shown}:{port}/").run()
+    finally:
+        live.stop()
+        sock.close()
+

@@ -22,7 +22,7 @@ from ui.feedback import Feedback, FeedbackLog, rating_of
 from ui.render import answer_html, plain_text, question_html, split_notice, status_html, stream_points, text_block
 
 if TYPE_CHECKING:
-    from assistant.service import Assistant
+    from assistant.service import LiveAssistant
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +38,18 @@ def answer_record(answer: Answer) -> dict[str, Any]:
 
 
 class ChatHandlers:
-    """Handlers bound to one assistant and one feedback log; shared by every browser session."""
+    """Handlers bound to the live assistant and one feedback log; shared by every browser session.
 
-    def __init__(self, assistant: Assistant, feedback: FeedbackLog, stream_delay_s: float = STREAM_DELAY_S) -> None:
-        self.assistant = assistant
+    Each event reads ``live.current()`` once, so an answer comes from one index even while a new one is
+    swapped in.
+    """
+
+    def __init__(self, live: LiveAssistant, feedback: FeedbackLog, stream_delay_s: float = STREAM_DELAY_S) -> None:
+        self.live = live
         self.feedback = feedback
         self.stream_delay_s = stream_delay_s
-        self.limit = assistant.settings.max_question_chars
+        self.limit = live.settings.max_question_chars
         self.notice = prompts.TRUNCATED.format(limit=self.limit)
-        self.titles = {number: meta.title for number, meta in assistant.knowledge.documents.items()}
 
     def submit(self, question: str, history: list[Message]) -> tuple[Any, Any, str]:
         """Put the question in the chat and clear the box; blank input changes nothing."""
@@ -59,7 +62,7 @@ class ChatHandlers:
 
     def scope_choices(self) -> list[tuple[str, str]]:
         """The scope selector's entries: every document, then each listed document (missing ones marked)."""
-        knowledge = self.assistant.knowledge
+        knowledge = self.live.current().knowledge
         indexed = set(getattr(knowledge, "indexed_docs", ()))
         choices = [(texts.SCOPE_ALL, "")]
         for number, meta in knowledge.documents.items():
@@ -80,11 +83,13 @@ class ChatHandlers:
         shown = with_reply(status_html(texts.THINKING))
         yield shown, shown, answers, gr.skip()
         try:
+            assistant = self.live.current()
+            titles = {number: meta.title for number, meta in assistant.knowledge.documents.items()}
             answer: Answer | None = None
-            for item in self.assistant.ask_stream(question, docs=(scope,) if scope else None, history=conversation(history[:-1])):
+            for item in assistant.ask_stream(question, docs=(scope,) if scope else None, history=conversation(history[:-1])):
                 if isinstance(item, Answer):
                     answer = item
-                elif self.assistant.settings.llm_base_url:
+                elif assistant.settings.llm_base_url:
                     # LLM mode: the model's text as it arrives, each piece already checked.
                     shown = with_reply(f'<div class="pq-answer">{text_block(item)}</div>')
                     yield shown, shown, answers, gr.skip()
@@ -92,7 +97,7 @@ class ChatHandlers:
                 raise RuntimeError("the assistant returned no answer")
             _, body = split_notice(answer.text, self.notice)
             partial = [answer_html(answer, shown=point, notice=self.notice) for point in stream_points(body)[:-1]]
-            final = answer_html(answer, notice=self.notice, titles=self.titles)
+            final = answer_html(answer, notice=self.notice, titles=titles)
             record, copy_text = answer_record(answer), plain_text(answer)
         except Exception:
             log.exception("answering failed for question %r", question[:200])
@@ -140,7 +145,7 @@ class ChatHandlers:
     def ask_json(self, question: str) -> dict[str, Any]:
         """The /ask API: the same object as `planqa ask --json`."""
         try:
-            return self.assistant.ask(question or "").to_json()
+            return self.live.current().ask(question or "").to_json()
         except Exception:
             log.exception("API answering failed for question %r", (question or "")[:200])
             raise gr.Error(texts.ERROR_MESSAGE, print_exception=False) from None

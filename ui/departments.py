@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import os
 import re
 import tempfile
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from index.records import Part
 from index.units import UnitTable
+from ui import texts
 
 CLAUSE_HEADERS = ("文号", "条款", "标题", "其他责任单位")
 ROLE_MARKS = {"responsible": "●", "lead": "牵头", "support": "配合"}
@@ -125,6 +127,13 @@ def write_xlsx(table: Table, path: Path, sheet: str = "分工") -> Path:
         book.save(tmp)
 
     return _replace_atomically(path, write)
+
+
+def export_failure(exc: OSError) -> str:
+    """Why an export could not be written, in the UI's words (a full disk named as such)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return texts.DISK_FULL
+    return texts.WRITE_FAILED.format(reason=exc.strerror or type(exc).__name__)
 
 
 def export(table: Table, folder: Path, stem: str) -> tuple[Path, Path]:

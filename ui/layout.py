@@ -10,7 +10,7 @@ import gradio as gr
 
 from ui import texts
 from ui.chat import ChatHandlers
-from ui.departments import CLAUSE_HEADERS, Table, clauses_of, export, resolve_unit, responsibility_matrix, unit_suggestions
+from ui.departments import CLAUSE_HEADERS, Table, clauses_of, export, export_failure, resolve_unit, responsibility_matrix, unit_suggestions
 from ui.feedback import FEEDBACK_FILE, FeedbackLog
 from ui.ledger import TAB as LEDGER_TAB
 from ui.ledger import LedgerHandlers, ledger_tab
@@ -18,7 +18,7 @@ from ui.outline import documents_html, outline_html
 from ui.render import esc
 
 if TYPE_CHECKING:
-    from assistant.service import Assistant
+    from assistant.service import LiveAssistant
     from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,17 +34,25 @@ COPY_JS = """(text) => {
 
 
 class DepartmentHandlers:
-    """The 分工查询 tab: look a department up, export its clauses."""
+    """The 分工查询 tab: look a department up (in the index loaded now), export its clauses."""
 
-    def __init__(self, assistant: Assistant, exports: Path) -> None:
-        self.parts = [p for p in assistant.knowledge.parts if p.kind == "clause"]
-        self.table = assistant.knowledge.units
+    def __init__(self, live: LiveAssistant, exports: Path) -> None:
+        self.live = live
         self.exports = exports
 
-    def matrix(self) -> tuple[Table, Path, Path]:
-        """The whole responsibility matrix and its CSV and XLSX files."""
-        matrix = responsibility_matrix(self.parts, self.table)
-        csv_path, xlsx_path = export(matrix, self.exports, texts.MATRIX_STEM)
+    def _clauses(self) -> tuple[list[Any], Any]:
+        knowledge = self.live.current().knowledge
+        return [p for p in knowledge.parts if p.kind == "clause"], knowledge.units
+
+    def matrix(self) -> tuple[Table, Path | None, Path | None]:
+        """The whole responsibility matrix and its CSV and XLSX files (None when they cannot be written)."""
+        parts, table = self._clauses()
+        matrix = responsibility_matrix(parts, table)
+        try:
+            csv_path, xlsx_path = export(matrix, self.exports, texts.MATRIX_STEM)
+        except OSError:  # a full disk must not keep the server from starting
+            log.exception("could not write the responsibility matrix under %s", self.exports)
+            return matrix, None, None
         return matrix, csv_path, xlsx_path
 
     def lookup(self, query: str) -> tuple[str, Any, Any, Any]:
@@ -53,25 +61,27 @@ class DepartmentHandlers:
         hidden = gr.update(value=None, visible=False)
         if not query:
             return texts.DEPARTMENT_EMPTY, gr.update(value=None), hidden, hidden
-        unit = resolve_unit(query, self.parts, self.table)
+        parts, units = self._clauses()
+        unit = resolve_unit(query, parts, units)
         if unit is None:
             message = texts.DEPARTMENT_UNKNOWN.format(query=esc(query))
-            suggestions = unit_suggestions(query, self.parts, self.table)
+            suggestions = unit_suggestions(query, parts, units)
             if suggestions:
                 message += texts.DEPARTMENT_SUGGEST.format(names=esc("、".join(suggestions)))
             return message, gr.update(value=None), hidden, hidden
-        table = clauses_of(unit, self.parts)
+        table = clauses_of(unit, parts)
         if not table.rows:
             return texts.DEPARTMENT_NONE.format(unit=esc(unit)), gr.update(value=None), hidden, hidden
+        status = texts.DEPARTMENT_FOUND.format(unit=esc(unit), count=len(table.rows))
         try:
             csv_path, xlsx_path = export(table, self.exports, texts.CLAUSES_STEM.format(unit=unit))
-        except OSError:
+        except OSError as exc:
             log.exception("could not write the export for %s under %s", unit, self.exports)
             csv_update = xlsx_update = hidden
+            status += texts.EXPORT_FAILED.format(reason=esc(export_failure(exc)))
         else:
             csv_update = gr.update(value=str(csv_path), visible=True)
             xlsx_update = gr.update(value=str(xlsx_path), visible=True)
-        status = texts.DEPARTMENT_FOUND.format(unit=esc(unit), count=len(table.rows))
         return status, gr.update(value=table.as_lists(), headers=list(table.headers)), csv_update, xlsx_update
 
     def lookup_safely(self, query: str) -> tuple[str, Any, Any, Any]:
@@ -160,8 +170,8 @@ def _departments_tab(departments: DepartmentHandlers) -> None:
     gr.Markdown(texts.MATRIX_HEAD)
     matrix, matrix_csv, matrix_xlsx = departments.matrix()
     with gr.Row():
-        gr.DownloadButton(texts.DOWNLOAD_CSV, value=str(matrix_csv), elem_id="pq-matrix-csv", size="sm")
-        gr.DownloadButton(texts.DOWNLOAD_XLSX, value=str(matrix_xlsx), elem_id="pq-matrix-xlsx", size="sm")
+        gr.DownloadButton(texts.DOWNLOAD_CSV, value=str(matrix_csv) if matrix_csv else None, visible=matrix_csv is not None, elem_id="pq-matrix-csv", size="sm")
+        gr.DownloadButton(texts.DOWNLOAD_XLSX, value=str(matrix_xlsx) if matrix_xlsx else None, visible=matrix_xlsx is not None, elem_id="pq-matrix-xlsx", size="sm")
     gr.Dataframe(
         value=matrix.as_lists(),
         headers=list(matrix.headers),
@@ -173,12 +183,16 @@ def _departments_tab(departments: DepartmentHandlers) -> None:
     )
 
 
-def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
-    """The whole UI for one assistant. Nothing is launched here."""
+def build_app(live: LiveAssistant, settings: Settings) -> gr.Blocks:
+    """The whole UI over the live assistant. Nothing is launched here.
+
+    Questions, department lookups and ledgers read the index loaded at the time of each event; the
+    outline, document list, matrix and selectors show the index the server started with.
+    """
     exports = settings.data_dir / EXPORTS
-    chat = ChatHandlers(assistant, FeedbackLog(settings.data_dir / FEEDBACK_FILE))
-    departments = DepartmentHandlers(assistant, exports)
-    knowledge = assistant.knowledge
+    chat = ChatHandlers(live, FeedbackLog(settings.data_dir / FEEDBACK_FILE))
+    departments = DepartmentHandlers(live, exports)
+    knowledge = live.current().knowledge
     # Downloads are copied into Gradio's cache; drop copies older than a day, checking daily.
     with gr.Blocks(title=texts.TITLE, analytics_enabled=False, delete_cache=(86400, 86400)) as app:
         gr.Markdown(texts.INTRO)
@@ -188,7 +202,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             with gr.Tab(texts.DEPARTMENTS_TAB, id="departments", elem_id="pq-tab-departments"):
                 _departments_tab(departments)
             with gr.Tab(LEDGER_TAB, id="ledger", elem_id="pq-tab-ledger"):
-                ledger_tab(LedgerHandlers(knowledge, exports))
+                ledger_tab(LedgerHandlers(lambda: live.current().knowledge, exports))
             with gr.Tab(texts.DOCUMENTS_TAB, id="documents", elem_id="pq-tab-documents"):
                 gr.Markdown(texts.OUTLINE_HEAD)
                 gr.HTML(outline_html(knowledge.parts, knowledge.documents), elem_id="pq-outline")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,7 @@ import gradio as gr
 from assistant.export_ledger import HEADERS, Format, render, table_rows, title_for
 from assistant.ledger import rows_for
 from index.errors import PlanqaError
-from ui.departments import named_units, safe_filename
+from ui.departments import export_failure, named_units, safe_filename
 from ui.render import esc
 
 if TYPE_CHECKING:
@@ -43,11 +44,18 @@ FILES: tuple[tuple[Format, bool], ...] = (("xlsx", False), ("docx", False), ("cs
 
 
 class LedgerHandlers:
-    """Builds the ledger for the chosen department and document, and writes its files."""
+    """Builds the ledger for the chosen department and document, and writes its files.
 
-    def __init__(self, knowledge: Knowledge, exports: Path) -> None:
-        self.knowledge = knowledge
+    ``knowledge`` returns the index loaded now; each event reads it once.
+    """
+
+    def __init__(self, knowledge: Callable[[], Knowledge], exports: Path) -> None:
+        self.current = knowledge
         self.exports = exports
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self.current()
 
     def unit_choices(self) -> list[tuple[str, str]]:
         """Every department named on some clause, after 全部部门."""
@@ -65,19 +73,24 @@ class LedgerHandlers:
     def build(self, unit: str | None, doc: str | None) -> tuple[str, Any, Any, Any, Any]:
         """Status line, preview table and the three download buttons for a department and/or document."""
         hidden = gr.update(value=None, visible=False)
+        knowledge = self.knowledge
         try:
-            canonical, rows = rows_for(self.knowledge, unit or None, doc or None)
+            canonical, rows = rows_for(knowledge, unit or None, doc or None)
         except PlanqaError as exc:
             return ERROR.format(message=esc(str(exc))), gr.update(value=None), hidden, hidden, hidden
         scope = "·".join(x for x in (doc, canonical) if x) or DOC_ALL
         if not rows:
             return NONE.format(scope=esc(scope)), gr.update(value=None), hidden, hidden, hidden
         stem = safe_filename(STEM.format(scope=scope))
-        title = title_for(self.knowledge, canonical, doc or None)
+        title = title_for(knowledge, canonical, doc or None)
         buttons = []
-        for fmt, bom in FILES:
-            path = _write(self.exports / f"{stem}.{fmt}", render(rows, fmt, title, canonical, bom))
-            buttons.append(gr.update(value=str(path), visible=True))
+        try:
+            for fmt, bom in FILES:
+                path = _write(self.exports / f"{stem}.{fmt}", render(rows, fmt, title, canonical, bom))
+                buttons.append(gr.update(value=str(path), visible=True))
+        except OSError as exc:
+            log.exception("could not write the ledger files under %s", self.exports)
+            return ERROR.format(message=esc(export_failure(exc))), gr.update(value=None), hidden, hidden, hidden
         # The preview table shows no line breaks; items are separated as a sentence would list them.
         preview = [[cell.replace("\n", PREVIEW_BREAK) for cell in r[:PREVIEW_COLUMNS]] for r in table_rows(rows, canonical)]
         status = FOUND.format(

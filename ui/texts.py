@@ -57,6 +57,9 @@ DEPARTMENT_EXAMPLES = ("人社局", "发改委", "教育局", "住建局", "农�
 DEPARTMENT_EXAMPLES_LABEL = "常用简称"
 # The department messages are HTML; what is put into them is escaped first.
 DEPARTMENT_FOUND = "<b>{unit}</b> 在 <b>{count}</b> 项任务中被列为责任单位。"
+EXPORT_FAILED = "<br>下载文件未能生成：{reason}。"
+DISK_FULL = "服务器磁盘空间已满"
+WRITE_FAILED = "服务器无法写入文件（{reason}）"
 DEPARTMENT_NONE = "<b>{unit}</b> 没有被列为任何条款的责任单位。"
 DEPARTMENT_UNKNOWN = "没有找到名为「{query}」的部门。"
 DEPARTMENT_SUGGEST = "您是不是要找：{names}？"

@@ -13,9 +13,10 @@ from tests.conftest import PLAN, assert_ask_json_for_migrant_children
 def client(assistant):
     from fastapi.testclient import TestClient
 
+    from assistant.service import LiveAssistant
     from ui.api import create_api
 
-    return TestClient(create_api(assistant))
+    return TestClient(create_api(LiveAssistant.of(assistant)))
 
 
 @pytest.mark.slow
@@ -88,9 +89,10 @@ def test_chat_without_a_user_message_is_a_400(client):
 def test_basic_auth_guards_the_api(assistant):
     from fastapi.testclient import TestClient
 
+    from assistant.service import LiveAssistant
     from ui.api import create_api
 
-    guarded = TestClient(create_api(assistant, ("user", "secret")))
+    guarded = TestClient(create_api(LiveAssistant.of(assistant), ("user", "secret")))
     assert guarded.post("/api/ask", json={"question": "谁负责随迁子女教育？"}).status_code == 401
     assert guarded.post("/api/ask", json={"question": "谁负责随迁子女教育？"}, auth=("user", "secret")).status_code == 200
     assert guarded.get("/healthz").status_code == 200

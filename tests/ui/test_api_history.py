@@ -17,9 +17,10 @@ HOUSING = {"doc": "格政办发〔2025〕25号", "clause": 8, "path": "三（八
 def client(assistant):
     from fastapi.testclient import TestClient
 
+    from assistant.service import LiveAssistant
     from ui.api import create_api
 
-    return TestClient(create_api(assistant))
+    return TestClient(create_api(LiveAssistant.of(assistant)))
 
 
 @pytest.fixture(scope="module")

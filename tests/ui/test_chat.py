@@ -13,6 +13,7 @@ import pytest
 
 from assistant import prompts
 from assistant.records import Answer, Citation
+from assistant.service import LiveAssistant
 from assistant.settings import Settings
 from index.errors import SettingsError
 from ui import texts
@@ -63,7 +64,7 @@ class StubAssistant:
 
 
 def handlers(tmp_path: Path, **kwargs: Any) -> ChatHandlers:
-    return ChatHandlers(StubAssistant(**kwargs), FeedbackLog(tmp_path / "feedback.jsonl"), stream_delay_s=0)  # type: ignore[arg-type]
+    return ChatHandlers(LiveAssistant.of(StubAssistant(**kwargs)), FeedbackLog(tmp_path / "feedback.jsonl"), stream_delay_s=0)  # type: ignore[arg-type]
 
 
 def run(chat: ChatHandlers, question: str) -> tuple[list[dict[str, str]], dict[int, Any], list[tuple[Any, ...]]]:
@@ -79,7 +80,7 @@ def test_blank_input_is_ignored(tmp_path: Path) -> None:
     box, history, pending = chat.submit("   \n ", [])
     assert (box, history, pending) == (gr.skip(), gr.skip(), "")
     assert list(chat.respond(pending, [], {})) == []
-    assert chat.assistant.asked == []
+    assert chat.live.current().asked == []
 
 
 def test_answer_streams_in_then_ends_with_source_cards(tmp_path: Path) -> None:
@@ -172,12 +173,12 @@ def test_scope_selector_restricts_the_question_to_one_document(tmp_path: Path) -
     _, history, pending = chat.submit("谁负责随迁子女教育？", [])
     list(chat.respond(pending, history, {}, "国发〔2024〕17号"))
     list(chat.respond(pending, history, {}, ""))
-    assert chat.assistant.scopes == [("国发〔2024〕17号",), None]
+    assert chat.live.current().scopes == [("国发〔2024〕17号",), None]
 
 
 @pytest.mark.slow
 def test_scope_choices_and_a_missing_parent_with_the_real_assistant(tmp_path: Path, assistant: Any) -> None:
-    chat = ChatHandlers(assistant, FeedbackLog(tmp_path / "feedback.jsonl"), stream_delay_s=0)
+    chat = ChatHandlers(LiveAssistant.of(assistant), FeedbackLog(tmp_path / "feedback.jsonl"), stream_delay_s=0)
     choices = dict((value, label) for label, value in chat.scope_choices())
     assert choices[""] == texts.SCOPE_ALL
     assert texts.SCOPE_MISSING in choices["国发〔2024〕17号"] and texts.SCOPE_MISSING not in choices["格政办发〔2025〕25号"]

@@ -9,6 +9,7 @@ from typing import Any
 import gradio as gr
 import pytest
 
+from assistant.service import LiveAssistant
 from assistant.settings import Settings
 from index.build import parse_corpus
 from index.units import default_unit_table
@@ -31,7 +32,7 @@ def stub_assistant(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def test_lookup_by_abbreviation_fills_the_table_and_offers_both_downloads(stub_assistant: Any) -> None:
     exports = stub_assistant.settings.data_dir / EXPORTS
-    status, table, csv_button, xlsx_button = DepartmentHandlers(stub_assistant, exports).lookup("人社局")
+    status, table, csv_button, xlsx_button = DepartmentHandlers(LiveAssistant.of(stub_assistant), exports).lookup("人社局")
     assert status == texts.DEPARTMENT_FOUND.format(unit="市人力资源和社会保障局", count=8)
     assert len(table["value"]) == 8
     assert csv_button["visible"] and xlsx_button["visible"]
@@ -40,7 +41,7 @@ def test_lookup_by_abbreviation_fills_the_table_and_offers_both_downloads(stub_a
 
 
 def test_lookup_of_unknown_or_hostile_text_is_escaped_and_offers_nothing_to_download(stub_assistant: Any) -> None:
-    handlers = DepartmentHandlers(stub_assistant, stub_assistant.settings.data_dir / EXPORTS)
+    handlers = DepartmentHandlers(LiveAssistant.of(stub_assistant), stub_assistant.settings.data_dir / EXPORTS)
     status, _, csv_button, _ = handlers.lookup("<img src=x onerror=alert(1)>局")
     assert "<img" not in status and "&lt;img" in status
     assert csv_button["visible"] is False
@@ -48,13 +49,13 @@ def test_lookup_of_unknown_or_hostile_text_is_escaped_and_offers_nothing_to_down
 
 
 def test_lookup_error_is_a_short_message(stub_assistant: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    handlers = DepartmentHandlers(stub_assistant, stub_assistant.settings.data_dir / EXPORTS)
+    handlers = DepartmentHandlers(LiveAssistant.of(stub_assistant), stub_assistant.settings.data_dir / EXPORTS)
     monkeypatch.setattr(handlers, "lookup", lambda query: 1 / 0)
     assert handlers.lookup_safely("人社局")[0] == texts.ERROR_MESSAGE
 
 
 def test_build_app_writes_the_matrix_exports_and_names_only_the_ask_endpoint(stub_assistant: Any) -> None:
-    app = build_app(stub_assistant, stub_assistant.settings)
+    app = build_app(LiveAssistant.of(stub_assistant), stub_assistant.settings)
     assert isinstance(app, gr.Blocks)
     exports = stub_assistant.settings.data_dir / EXPORTS
     assert (exports / f"{texts.MATRIX_STEM}.csv").exists() and (exports / f"{texts.MATRIX_STEM}.xlsx").exists()

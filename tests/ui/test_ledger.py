@@ -25,7 +25,7 @@ def knowledge() -> LedgerKnowledge:
 
 @pytest.fixture
 def handlers(knowledge: LedgerKnowledge, tmp_path: Path) -> LedgerHandlers:
-    return LedgerHandlers(knowledge, tmp_path / "exports")  # type: ignore[arg-type]
+    return LedgerHandlers(lambda: knowledge, tmp_path / "exports")  # type: ignore[arg-type, return-value]
 
 
 def test_choices_offer_every_named_department_and_indexed_document(handlers: LedgerHandlers) -> None:
@@ -75,9 +75,10 @@ def test_an_internal_error_is_a_short_message(handlers: LedgerHandlers, monkeypa
 def client(knowledge: LedgerKnowledge) -> Any:
     from fastapi.testclient import TestClient
 
+    from assistant.service import LiveAssistant
     from ui.api import create_api
 
-    return TestClient(create_api(SimpleNamespace(knowledge=knowledge)))  # type: ignore[arg-type]
+    return TestClient(create_api(LiveAssistant.of(SimpleNamespace(knowledge=knowledge, settings=None))))  # type: ignore[arg-type]
 
 
 def test_api_ledger_returns_the_json_rows(client: Any, knowledge: LedgerKnowledge) -> None:
