@@ -43,6 +43,7 @@ def table(figures: list[dict[str, Any]], markdown: bool = False) -> str:
     for key, label, kind in ROWS[1:]:
         rows.append([label, *[_fmt(f.get(key, 0.0), kind) for f in figures]])
     rows.append(["failures by class", *[_classes(f) for f in figures]])
+    rows.append(["searched answers decided by", *[", ".join(f"{n} {k}" for k, n in f.get("decided_by", {}).items()) or "-" for f in figures]])
     if markdown:
         lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
         lines += ["| " + " | ".join(c.strip() for c in r) + " |" for r in rows[1:]]

@@ -24,10 +24,28 @@ def run_assistant(assistant: Assistant, questions: list[Question], k: int) -> tu
         ranking = [h.part.number for h in answer.hits[:k]] or [c.clause for c in answer.citations]
         verdict = judge(q, result)
         summary.add(q, verdict, result, ranking, k)
+        summary.decided(evidence_kind(assistant, answer))
         results.append({**result, "type": q.type, "passed": verdict.passed, "class": verdict.kind, "reason": verdict.reason})
         if not verdict.passed:
             failures.append({"id": q.id, "type": q.type, "question": q.question, "class": verdict.kind, "reason": verdict.reason})
     return results, summary, failures
+
+
+def evidence_kind(assistant: Assistant, answer: Any) -> str:
+    """Which evidence decided an answer searched from the documents (exact words, a kind of expansion,
+    the embeddings) or why one was refused (not covered / weak); '' for answers from the records. The
+    same hits the answer came from are assessed again (assistant/evidence.py)."""
+    from assistant.evidence import assess
+
+    if not answer.hits or answer.query is None or not hasattr(answer.query, "search_text"):
+        return ""
+    try:
+        evidence = assess(assistant.knowledge, answer.query, list(answer.hits))
+    except Exception:  # a question shape assess cannot read: not counted
+        return ""
+    if evidence.ok:
+        return evidence.decided_by or "exact"
+    return "refused: not covered" if not evidence.covered else "refused: weak"
 
 
 def conversation(assistant: Assistant, earlier: tuple[str, ...], k: int) -> list[dict[str, str]]:

@@ -237,6 +237,12 @@ class Summary:
     lead_checked: int = 0  # answered fact / eligibility questions with answer_contains
     lead_holds: int = 0  # … whose first line (≤ LEAD_LIMIT characters) holds every fragment
     lengths: dict[str, list[int]] = field(default_factory=dict)
+    evidence: dict[str, int] = field(default_factory=dict)  # searched answers by the evidence that decided them
+
+    def decided(self, kind: str) -> None:
+        """Count one searched answer under the evidence kind that decided it (assistant/evidence.py)."""
+        if kind:
+            self.evidence[kind] = self.evidence.get(kind, 0) + 1
 
     def add(self, q: Question, verdict: Verdict, result: dict[str, Any], ranking: Sequence[int | None] | None, k: int) -> None:
         self.total += 1
@@ -277,6 +283,7 @@ class Summary:
             "false_refusal_rate": self.false_refusals / self.answerable if self.answerable else 0.0,
             "confident_wrong_rate": self.classes.get(WRONG, 0) / self.total if self.total else 0.0,
             "failure_classes": {k: self.classes.get(k, 0) for k in CLASSES[1:]},
+            "decided_by": dict(sorted(self.evidence.items(), key=lambda kv: -kv[1])),
             "lead_first_line": self.lead_holds / self.lead_checked if self.lead_checked else 0.0,
             "median_answer_chars": statistics.median([n for ns in self.lengths.values() for n in ns]) if self.lengths else 0,
             "median_fact_answer_chars": statistics.median(self.lengths["fact"]) if self.lengths.get("fact") else 0,

@@ -10,6 +10,11 @@ written in code. When an index is built, a shipped set of questions about other 
   For e5 on the Golmud plan this lands at 0.815, where the dev set had put a hand-set 0.82.
 - ``spread``: how widely one question's similarities spread over the corpus (the mean standard
   deviation): the unit in which retrieval mixes dense similarity with keyword coverage.
+- ``peak_floor``: how far a passage must stand out of the question's own similarities (its best
+  cosine in standard deviations above the mean over all chunks) before the embeddings alone say the
+  documents cover the question: above all but the farthest-coming twentieth of the off-topic questions
+  (95th percentile of their peaks). e5 on the Golmud plan: 3.6; a model that reads Chinese better
+  separates more. A raw cosine floor cannot say this: e5 puts off-topic questions at 0.88 too.
 
 The result is stored with the index (the published pointer's metadata) and read by the assistant.
 """
@@ -28,6 +33,7 @@ from index.records import content_id
 
 CALIBRATION_VERSION = "offtopic-p10-spread-v1"
 FLOOR_QUANTILE = 10.0  # percent of the off-topic questions that may come closer than an answer's floor
+PEAK_QUANTILE = 95.0  # percent of the off-topic questions whose best passage stands out less than the peak floor
 KEY = "calibration"
 PROBES = "planqa-probes-"  # Chroma collections of the probe questions' vectors, one per model and probe set
 
@@ -41,6 +47,7 @@ class Calibration:
     offtopic_median: float  # median best-chunk cosine of the off-topic questions, for the record
     probes: int  # off-topic questions used
     version: str = CALIBRATION_VERSION
+    peak_floor: float | None = None  # z of the best chunk above which dense similarity alone is evidence (None: index built before)
 
     def to_metadata(self) -> dict[str, Any]:
         """Flat fields for the index pointer's metadata."""
@@ -50,6 +57,7 @@ class Calibration:
             f"{KEY}_spread": self.spread,
             f"{KEY}_offtopic_median": self.offtopic_median,
             f"{KEY}_probes": self.probes,
+            **({f"{KEY}_peak_floor": self.peak_floor} if self.peak_floor is not None else {}),
         }
 
     @classmethod
@@ -62,6 +70,7 @@ class Calibration:
             float(md[f"{KEY}_spread"]),
             float(md[f"{KEY}_offtopic_median"]),
             int(md[f"{KEY}_probes"]),
+            peak_floor=float(md[f"{KEY}_peak_floor"]) if f"{KEY}_peak_floor" in md else None,
         )
 
 
@@ -115,4 +124,19 @@ def calibrate(embeddings: Embeddings, vectors: np.ndarray, questions: tuple[str,
         spread=round(float(sims.std(axis=1).mean()), 5),
         offtopic_median=round(float(np.median(best)), 4),
         probes=len(probes),
+        peak_floor=round(float(np.percentile(peaks(sims), PEAK_QUANTILE)), 3),
     )
+
+
+def peaks(sims: np.ndarray) -> np.ndarray:
+    """How far each question's best chunk stands out of its similarities: (max − mean) / std, per row."""
+    sims = np.atleast_2d(np.asarray(sims, dtype=np.float32))
+    return (sims.max(axis=1) - sims.mean(axis=1)) / np.maximum(sims.std(axis=1), 1e-9)
+
+
+def peak_floor(embeddings: Embeddings, vectors: np.ndarray, questions: tuple[str, ...] | None = None, client: Any = None) -> float:
+    """The peak floor alone, for an index calibrated before it existed (probe vectors are read back
+    from Chroma when stored, so this embeds nothing on a second call)."""
+    probes = questions if questions is not None else offtopic_questions()
+    sims = probe_vectors(embeddings, probes, client) @ np.asarray(vectors, dtype=np.float32).T
+    return round(float(np.percentile(peaks(sims), PEAK_QUANTILE)), 3)

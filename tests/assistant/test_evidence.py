@@ -16,12 +16,11 @@ def routed(text: str, quantity: str = "") -> SimpleNamespace:
     return SimpleNamespace(search_text=text, quantity=quantity, route="fact")
 
 
-def with_floor(knowledge, floor: float):
-    """The same loaded index with another calibrated floor."""
+def with_floor(knowledge, floor: float, peak_floor: float = 100.0):
+    """The same loaded index with another calibrated floor (and a dense peak floor no passage reaches)."""
     info = knowledge.info
-    return dataclasses.replace(
-        knowledge, info=dataclasses.replace(info, calibration=dataclasses.replace(info.calibration, min_dense=floor))
-    )
+    calibration = dataclasses.replace(info.calibration, min_dense=floor, peak_floor=peak_floor)
+    return dataclasses.replace(knowledge, info=dataclasses.replace(info, calibration=calibration))
 
 
 def test_no_cosine_constant_is_left_in_the_evidence_check():
@@ -42,6 +41,8 @@ def test_the_floor_is_read_from_the_loaded_index(assistant):
     assert assess(with_floor(knowledge, best - 0.01), routed(question), hits).ok
     refused = assess(with_floor(knowledge, best + 0.01), routed(question), hits)
     assert not refused.ok and "weak evidence" in refused.reason
+    # A passage that stands far enough out of the question's similarities is evidence on its own.
+    assert assess(with_floor(knowledge, best + 0.01, peak_floor=1.0), routed(question), hits).decided_by == "dense"
 
 
 def test_off_topic_questions_stay_refused(assistant):
@@ -100,3 +101,34 @@ def test_minilm_backend_stays_within_ten_points_of_e5_and_refuses_every_out_of_s
     st_pass, st_refused = _pass_rates(other, ("heldout",))
     assert e5_refused == st_refused == 1.0
     assert st_pass >= e5_pass - 0.10, f"MiniLM {st_pass:.1%} vs e5 {e5_pass:.1%}"
+
+
+def test_a_concept_no_clause_covers_is_not_covered_and_the_nearest_clauses_are_named(assistant):
+    from assistant.evidence import assess
+    from assistant.retrieve import search
+
+    knowledge = assistant.knowledge
+    for question, missing in (("公共厕所太少了，有没有规划？", ("公共厕所",)), ("在格尔木开网店，方案支持电商吗？", ("网店", "电商"))):
+        evidence = assess(knowledge, routed(question), search(knowledge, question, 5))
+        assert not evidence.ok and not evidence.covered and set(evidence.missing) == set(missing)
+        assert evidence.nearest and all("（" in n for n in evidence.nearest)
+        assert assistant.ask(question).refused
+
+
+def test_everyday_words_reach_the_plan_through_the_lexicon_and_say_which_evidence_decided(assistant):
+    from assistant.evidence import assess
+    from assistant.retrieve import search
+
+    knowledge = assistant.knowledge
+    question = "上班族家里的小宝宝没人带，有托儿的地方吗？"  # 托儿 → childcare → 托育
+    hits = search(knowledge, question, 5)
+    evidence = assess(knowledge, routed(question), hits)
+    assert hits[0].part.path == "三（五）" and evidence.ok and evidence.covered and evidence.relevance >= 1
+    assert evidence.decided_by
+
+
+def test_the_dense_peak_floor_is_calibrated_for_the_index(assistant):
+    from assistant.evidence import peak_floor
+
+    floor = peak_floor(assistant.knowledge)
+    assert 2.0 < floor < 6.0  # standard deviations above a question's mean similarity

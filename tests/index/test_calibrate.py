@@ -116,3 +116,18 @@ def test_a_served_embedding_model_gets_its_own_thresholds(tmp_path, settings):
     probes = np.asarray([unit(hash_vector(q)) for q in offtopic_questions()], dtype=np.float32)
     best = (probes @ knowledge.vectors.T).max(axis=1)
     assert cal.min_dense == pytest.approx(np.percentile(best, FLOOR_QUANTILE), abs=1e-3)
+
+
+def test_the_peak_floor_is_how_far_the_off_topic_questions_best_passages_stand_out():
+    from index.calibrate import PEAK_QUANTILE, peaks
+
+    sims = np.asarray([[0.1, 0.2, 0.9], [0.5, 0.5, 0.6]])
+    z = peaks(sims)
+    assert z[0] == pytest.approx((0.9 - sims[0].mean()) / sims[0].std())
+    chunks = np.asarray([unit([1, 0, 0]), unit([0, 1, 0]), unit([0, 0, 1])], dtype=np.float32)
+    questions = tuple(f"q{i}" for i in range(5))
+    table = {q: unit([1, 0.5 + i / 10, 0.2]) for i, q in enumerate(questions)}
+    cal = calibrate(TableEmbeddings(table), chunks, questions)
+    expected = np.percentile(peaks(np.asarray([[np.dot(table[q], c) for c in chunks] for q in questions])), PEAK_QUANTILE)
+    assert cal.peak_floor == pytest.approx(expected, abs=1e-3)
+    assert Calibration.from_metadata(cal.to_metadata()) == cal
