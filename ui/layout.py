@@ -12,9 +12,9 @@ from ui import texts
 from ui.chat import ChatHandlers
 from ui.departments import CLAUSE_HEADERS, Table, clauses_of, export, export_failure, resolve_unit, responsibility_matrix, unit_suggestions
 from ui.feedback import FEEDBACK_FILE, FeedbackLog
+from ui.files import FileHandlers, files_tab
 from ui.ledger import TAB as LEDGER_TAB
 from ui.ledger import LedgerHandlers, ledger_tab
-from ui.outline import documents_html, outline_html
 from ui.render import esc
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class DepartmentHandlers:
             return texts.ERROR_MESSAGE, gr.update(value=None), hidden, hidden
 
 
-def _chat_tab(chat: ChatHandlers) -> None:
+def _chat_tab(chat: ChatHandlers) -> gr.Dropdown:
     history = gr.State([])
     answers = gr.State({})
     pending = gr.State("")
@@ -145,6 +145,7 @@ def _chat_tab(chat: ChatHandlers) -> None:
     chatbot.clear(chat.clear, None, [chatbot, history, answers, copy_text, rated, feedback_status], queue=False, **private)
     chatbot.like(chat.like, [answers], [feedback_status, rated], **private)
     comment_send.click(chat.comment, [comment, rated, answers], [feedback_status, comment], **private)
+    return scope
 
 
 def _departments_tab(departments: DepartmentHandlers) -> None:
@@ -192,21 +193,17 @@ def build_app(live: LiveAssistant, settings: Settings) -> gr.Blocks:
     exports = settings.data_dir / EXPORTS
     chat = ChatHandlers(live, FeedbackLog(settings.data_dir / FEEDBACK_FILE))
     departments = DepartmentHandlers(live, exports)
-    knowledge = live.current().knowledge
     # Downloads are copied into Gradio's cache; drop copies older than a day, checking daily.
     with gr.Blocks(title=texts.TITLE, analytics_enabled=False, delete_cache=(86400, 86400)) as app:
         gr.Markdown(texts.INTRO)
         with gr.Tabs():
             with gr.Tab(texts.CHAT_TAB, id="chat", elem_id="pq-tab-chat"):
-                _chat_tab(chat)
+                scope = _chat_tab(chat)
             with gr.Tab(texts.DEPARTMENTS_TAB, id="departments", elem_id="pq-tab-departments"):
                 _departments_tab(departments)
             with gr.Tab(LEDGER_TAB, id="ledger", elem_id="pq-tab-ledger"):
                 ledger_tab(LedgerHandlers(lambda: live.current().knowledge, exports))
             with gr.Tab(texts.DOCUMENTS_TAB, id="documents", elem_id="pq-tab-documents"):
-                gr.Markdown(texts.OUTLINE_HEAD)
-                gr.HTML(outline_html(knowledge.parts, knowledge.documents), elem_id="pq-outline")
-                gr.Markdown(texts.CORPUS_HEAD)
-                gr.HTML(documents_html(knowledge.documents, {p.doc for p in knowledge.parts}), elem_id="pq-documents")
+                files_tab(FileHandlers(live, settings, chat.scope_choices), app, scope)
         gr.api(chat.ask_json, api_name="ask", api_description="Answer one question; returns the `planqa ask --json` object.")
     return app

@@ -20,6 +20,19 @@ def document_status(meta: DocumentMeta, indexed: Iterable[str]) -> str:
     return "已提供，未索引（请运行 planqa index）"
 
 
+def provenance_html(meta: DocumentMeta) -> str:
+    """How a provided document's text came in: read by OCR (with its confidence), fetched from a web address."""
+    notes = []
+    if meta.provided and meta.ocr_pages:
+        notes.append(f"扫描件，文字识别 {meta.ocr_pages} 页，平均置信度 {meta.ocr_confidence:.1%}")
+    if meta.provided and meta.source:
+        fetched = f"（{esc(meta.fetched)} 获取）" if meta.fetched else ""
+        link = meta.source.lower().startswith(("http://", "https://"))  # a hand-edited manifest may hold anything
+        where = f'<a href="{esc(meta.source)}" target="_blank" rel="noopener noreferrer">{esc(meta.source)}</a>' if link else esc(meta.source)
+        notes.append(f"来自 {where}{fetched}")
+    return "".join(f'<div class="pq-provenance">{note}</div>' for note in notes)
+
+
 def documents_html(documents: Mapping[str, DocumentMeta], indexed: Iterable[str]) -> str:
     """The corpus document list with each document's status, and how to add one."""
     indexed = set(indexed)
@@ -30,16 +43,16 @@ def documents_html(documents: Mapping[str, DocumentMeta], indexed: Iterable[str]
         rows.append(
             f"<tr><td>{esc(meta.number)}</td><td>{esc(meta.title)}</td><td>{esc(meta.issuer)}</td>"
             f"<td>{esc(LEVELS.get(meta.level, meta.level))}</td><td>{esc(meta.date)}</td>"
-            f'<td><span class="pq-status-tag {css}">{esc(status)}</span></td></tr>'
+            f'<td><span class="pq-status-tag {css}">{esc(status)}</span>{provenance_html(meta)}</td></tr>'
         )
     table = (
         '<table class="pq-table"><thead><tr><th>文号</th><th>标题</th><th>发文机关</th><th>层级</th><th>日期</th><th>状态</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
     how = (
-        '<div class="pq-howto"><b>添加文件：</b>把文件（TXT、PDF、DOCX 或 HTML）交给 '
-        f"<code>{esc(ADD_COMMAND)}</code>，再运行 <code>planqa index</code> 重建索引，然后重启服务。"
-        "“已列入清单，未提供正文”的上级文件，可用同一命令补上正文。</div>"
+        '<div class="pq-howto"><b>添加文件：</b>在下面上传文件（PDF、DOCX、HTML、TXT）或输入网址；'
+        f"在服务器上也可运行 <code>{esc(ADD_COMMAND)}</code>（FILE 可以是网址）。"
+        "“已列入清单，未提供正文”的上级文件，添加后即补上正文，无需重启服务。</div>"
     )
     return f'<div class="pq-documents">{table}{how}</div>'
 
