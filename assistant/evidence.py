@@ -128,16 +128,24 @@ def assess(knowledge: Knowledge, routed: RoutedQuestion, hits: list[Hit], expans
     nearest = nearest_topics(hits)
     if lexicon.missing and peak < pfloor:
         words = "、".join(lexicon.missing)
-        return Evidence(False, dense, coverage, f"not covered: no clause mentions {words}", False, nearest, lexicon.missing, relevance, peak)
+        return Evidence(
+            False, dense, coverage, f"not covered: no clause mentions {words}", False, nearest, lexicon.missing, relevance, peak
+        )
     if routed.quantity in STRICT_FIGURES:
         if not any(has_figure(s.text, routed.quantity) for h in top for s in h.part.sentences):
-            return Evidence(False, dense, coverage, f"no {routed.quantity} figure in the evidence", nearest=nearest, relevance=relevance, peak=peak)
+            return Evidence(
+                False, dense, coverage, f"no {routed.quantity} figure in the evidence", nearest=nearest, relevance=relevance, peak=peak
+            )
         measure = asked_measure(routed.search_text) if routed.quantity == "number" else ""
         if measure and not any(states_measure(s.text, measure) for h in top for s in h.part.sentences):
-            return Evidence(False, dense, coverage, f"no figure in {measure} in the evidence", nearest=nearest, relevance=relevance, peak=peak)
+            return Evidence(
+                False, dense, coverage, f"no figure in {measure} in the evidence", nearest=nearest, relevance=relevance, peak=peak
+            )
     if relevance >= 1.0:
         by = decided_by(weights, joined, coverage, dense >= floor, peak / pfloor)
-        return Evidence(True, dense, coverage, f"relevance {relevance:.2f} ({by})", nearest=nearest, relevance=relevance, peak=peak, decided_by=by)
+        return Evidence(
+            True, dense, coverage, f"relevance {relevance:.2f} ({by})", nearest=nearest, relevance=relevance, peak=peak, decided_by=by
+        )
     return Evidence(
         False,
         dense,
@@ -166,7 +174,12 @@ def expansion_kind(weights: dict[str, float], text: str) -> str:
     best, kind = 0.0, ""
     for own, terms in getattr(weights, "alternatives", ()):
         for grams, weight, k in terms:
-            if grams and all(g in (text.lower() if g.isascii() else text) for g in grams) and any(b not in text for b in own) and weight > best:
+            if (
+                grams
+                and all(g in (text.lower() if g.isascii() else text) for g in grams)
+                and any(b not in text for b in own)
+                and weight > best
+            ):
                 best, kind = weight, k
     return kind
 

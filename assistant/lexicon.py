@@ -228,10 +228,16 @@ def _expand(asked: str, vocabulary: str) -> Expansions:
         if absent and all(p in unknown for p in absent):
             unknown.append(word)
     noise = tuple(
-        w for w in tokenize(asked) if len(w) >= 2 and HAN.match(w) and w not in vocabulary and not general_frequency(w) and w not in thesaurus() and w not in senses()
+        w
+        for w in tokenize(asked)
+        if len(w) >= 2 and HAN.match(w) and w not in vocabulary and not general_frequency(w) and w not in thesaurus() and w not in senses()
     )
     return Expansions(
-        tuple(words), _concepts(asked, words, vocabulary), tuple(dict.fromkeys(expansions)), tuple(dict.fromkeys(unknown)), tuple(dict.fromkeys(noise))
+        tuple(words),
+        _concepts(asked, words, vocabulary),
+        tuple(dict.fromkeys(expansions)),
+        tuple(dict.fromkeys(unknown)),
+        tuple(dict.fromkeys(noise)),
     )
 
 

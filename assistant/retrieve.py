@@ -42,7 +42,10 @@ def dense_run(knowledge: Knowledge, query_vector: Sequence[float], n: int, docs:
     if not len(knowledge.unit_vectors):
         where = {"doc": {"$in": list(docs)}} if docs else None
         found = knowledge.collection.query(
-            query_embeddings=[np.asarray(query_vector, dtype=np.float32)], n_results=min(n, len(knowledge.chunk_ids)), where=where, include=["distances"]
+            query_embeddings=[np.asarray(query_vector, dtype=np.float32)],
+            n_results=min(n, len(knowledge.chunk_ids)),
+            where=where,
+            include=["distances"],
         )
         return [(cid, 1.0 - float(d)) for cid, d in zip(found["ids"][0], found["distances"][0])]
     query = np.asarray(query_vector, dtype=np.float32)
@@ -147,7 +150,10 @@ def lexical_coverage(weights: dict[str, float], text: str) -> float:
         missing = sum(weights[b] for b in own if b not in text) if own else 0.0
         if not missing:
             continue
-        best = max((weight * sum(g in (lower if g.isascii() else text) for g in grams) / len(grams) for grams, weight, _ in terms if grams), default=0.0)
+        best = max(
+            (weight * sum(g in (lower if g.isascii() else text) for g in grams) / len(grams) for grams, weight, _ in terms if grams),
+            default=0.0,
+        )
         found += best * missing
     return found / total
 
@@ -178,7 +184,9 @@ def rank_sentences(knowledge: Knowledge, part: Part, query_vector: np.ndarray, w
     return scored
 
 
-def part_evidence(knowledge: Knowledge, part: Part, query_vector: np.ndarray, weights: dict[str, float]) -> tuple[float, tuple[Sentence, ...]]:
+def part_evidence(
+    knowledge: Knowledge, part: Part, query_vector: np.ndarray, weights: dict[str, float]
+) -> tuple[float, tuple[Sentence, ...]]:
     """How well a part answers: its best sentence's score (or its own, when it has none), and its ranked sentences."""
     ranked = rank_sentences(knowledge, part, query_vector, weights)
     if ranked:
@@ -254,7 +262,10 @@ def search(
         cross = reranker.scores(dense_text(question), [p.text for _, _, p, _, _ in scored])
         scored = [(c, *rest) for c, (_, *rest) in zip(cross, scored)]
     scored.sort(key=lambda x: -x[0])
-    return [Hit(part, fused_score, i, found_by, ranked, best_dense.get(part.id, 0.0)) for i, (_, fused_score, part, found_by, ranked) in enumerate(scored[:k], 1)]
+    return [
+        Hit(part, fused_score, i, found_by, ranked, best_dense.get(part.id, 0.0))
+        for i, (_, fused_score, part, found_by, ranked) in enumerate(scored[:k], 1)
+    ]
 
 
 class HybridRetriever(BaseRetriever):
@@ -273,7 +284,15 @@ def hit_document(hit: Hit) -> Document:
     p = hit.part
     return Document(
         page_content=p.text,
-        metadata={"doc": p.doc, "clause": p.number, "path": p.path, "title": p.title, "units": list(p.unit_names), "score": hit.score, "rank": hit.rank},
+        metadata={
+            "doc": p.doc,
+            "clause": p.number,
+            "path": p.path,
+            "title": p.title,
+            "units": list(p.unit_names),
+            "score": hit.score,
+            "rank": hit.rank,
+        },
     )
 
 

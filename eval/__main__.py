@@ -1,5 +1,5 @@
 """python -m eval --dataset FILE --output RESULTS.jsonl [--report DIR] [--k 5] [--baseline]
-   python -m eval --compare A.jsonl B.jsonl   (two results files: the questions whose class changed)"""
+python -m eval --compare A.jsonl B.jsonl   (two results files: the questions whose class changed)"""
 
 from __future__ import annotations
 

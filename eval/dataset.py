@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TYPES = ("responsibility", "by_unit", "fact", "eligibility", "overview", "topic", "out_of_scope", "check", "count", "none")
-FIELDS = ("id", "type", "question", "gold_clauses", "answerable")  # required; gold_units, answer_contains, history, doc, expect, note optional
+FIELDS = (
+    "id",
+    "type",
+    "question",
+    "gold_clauses",
+    "answerable",
+)  # required; gold_units, answer_contains, history, doc, expect, note optional
 
 
 class DatasetError(ValueError):
@@ -65,7 +71,7 @@ def _expect(row: dict, path: Path, n: int) -> str | int | None:
     value = row.get("expect")
     if row["type"] == "check":
         if not isinstance(value, str) or value.lower() not in ("yes", "no"):
-            raise DatasetError(f"{path}:{n}: a check question needs expect \"yes\" or \"no\"")
+            raise DatasetError(f'{path}:{n}: a check question needs expect "yes" or "no"')
         return value.lower()
     if row["type"] == "count":
         if isinstance(value, bool) or not isinstance(value, int):

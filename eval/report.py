@@ -43,7 +43,9 @@ def table(figures: list[dict[str, Any]], markdown: bool = False) -> str:
     for key, label, kind in ROWS[1:]:
         rows.append([label, *[_fmt(f.get(key, 0.0), kind) for f in figures]])
     rows.append(["failures by class", *[_classes(f) for f in figures]])
-    rows.append(["searched answers decided by", *[", ".join(f"{n} {k}" for k, n in f.get("decided_by", {}).items()) or "-" for f in figures]])
+    rows.append(
+        ["searched answers decided by", *[", ".join(f"{n} {k}" for k, n in f.get("decided_by", {}).items()) or "-" for f in figures]]
+    )
     if markdown:
         lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
         lines += ["| " + " | ".join(c.strip() for c in r) + " |" for r in rows[1:]]
@@ -125,7 +127,10 @@ def compare(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> str:
             continue
         a, b = result_class(old[row["id"]]), result_class(row)
         if a != b:
-            lines.append(f"  {row['id']} [{row.get('type', '?')}] {a} → {b}: {row.get('question', '')}" + (f" — {row['reason']}" if b != "pass" else ""))
+            lines.append(
+                f"  {row['id']} [{row.get('type', '?')}] {a} → {b}: {row.get('question', '')}"
+                + (f" — {row['reason']}" if b != "pass" else "")
+            )
     counts = []
     for name, rows in (("A", before), ("B", after)):
         tally: dict[str, int] = {}

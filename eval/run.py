@@ -69,7 +69,9 @@ def run_baseline(settings: Settings, questions: list[Question], k: int) -> Summa
     return summary
 
 
-def evaluate(dataset: Path, output: Path, settings: Settings, k: int = 5, baseline: bool = False, report: Path | None = None) -> list[dict[str, Any]]:
+def evaluate(
+    dataset: Path, output: Path, settings: Settings, k: int = 5, baseline: bool = False, report: Path | None = None
+) -> list[dict[str, Any]]:
     """The whole evaluation; returns the figures of each system."""
     from eval.report import table, write_report
 
@@ -92,4 +94,3 @@ def evaluate(dataset: Path, output: Path, settings: Settings, k: int = 5, baseli
         path = write_report(report, figures, failures, str(dataset), k)
         print(f"\nreport: {path}")
     return figures
-

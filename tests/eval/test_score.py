@@ -60,7 +60,9 @@ def test_ranking_metrics():
 
 def test_dataset_validation_names_the_line(tmp_path):
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "a", "type": "nonsense", "question": "?", "gold_clauses": [], "gold_units": [], "answer_contains": [], "answerable": true}\n')
+    bad.write_text(
+        '{"id": "a", "type": "nonsense", "question": "?", "gold_clauses": [], "gold_units": [], "answer_contains": [], "answerable": true}\n'
+    )
     with pytest.raises(DatasetError, match="bad.jsonl:1"):
         load_dataset(bad)
 
@@ -75,7 +77,13 @@ def test_golden_figures_on_a_fixed_subset(settings, tmp_path, capsys):
     planqa = figures[0]
     assert planqa["questions"] == 6
     assert planqa["pass_rate"] == pytest.approx(5 / 6)
-    assert planqa["by_type_counts"] == {"by_unit": "1/1", "eligibility": "1/1", "fact": "1/1", "out_of_scope": "1/1", "responsibility": "1/2"}
+    assert planqa["by_type_counts"] == {
+        "by_unit": "1/1",
+        "eligibility": "1/1",
+        "fact": "1/1",
+        "out_of_scope": "1/1",
+        "responsibility": "1/2",
+    }
     assert planqa["false_refusal_rate"] == 0.0
     assert planqa["recall_at_k"] == 1.0 and planqa["mrr"] == 1.0
     lines = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
@@ -112,13 +120,25 @@ def test_topic_needs_every_gold_clause_and_60_percent_precision():
 def test_optional_fields_and_history_load(tmp_path):
     path = tmp_path / "set.jsonl"
     path.write_text(
-        json.dumps({"id": "c1", "type": "topic", "question": "那公租房呢？", "gold_clauses": [8], "answerable": True, "history": ["谁负责随迁子女教育？"]}, ensure_ascii=False)
+        json.dumps(
+            {
+                "id": "c1",
+                "type": "topic",
+                "question": "那公租房呢？",
+                "gold_clauses": [8],
+                "answerable": True,
+                "history": ["谁负责随迁子女教育？"],
+            },
+            ensure_ascii=False,
+        )
         + "\n",
         "utf-8",
     )
     (question,) = load_dataset(path)
     assert question.gold_units == () and question.answer_contains == () and question.history == ("谁负责随迁子女教育？",)
-    path.write_text(json.dumps({"id": "c2", "type": "fact", "question": "?", "gold_clauses": [], "answerable": True, "history": "no"}) + "\n", "utf-8")
+    path.write_text(
+        json.dumps({"id": "c2", "type": "fact", "question": "?", "gold_clauses": [], "answerable": True, "history": "no"}) + "\n", "utf-8"
+    )
     with pytest.raises(DatasetError, match="history"):
         load_dataset(path)
 
@@ -215,7 +235,10 @@ def test_new_types_load_with_expect_and_note(tmp_path):
 def test_compare_lists_questions_whose_class_changed():
     from eval.report import compare
 
-    before = [{"id": "a", "type": "fact", "question": "甲", "passed": True}, {"id": "b", "type": "fact", "question": "乙", "passed": False, "refused": True}]
+    before = [
+        {"id": "a", "type": "fact", "question": "甲", "passed": True},
+        {"id": "b", "type": "fact", "question": "乙", "passed": False, "refused": True},
+    ]
     after = [
         {"id": "a", "type": "fact", "question": "甲", "passed": False, "class": "wrong", "reason": "cites [3]"},
         {"id": "b", "type": "fact", "question": "乙", "passed": True, "class": "pass"},
