@@ -17,7 +17,9 @@ from assistant.knowledge import Knowledge
 from assistant.lead import compact_source, lead_line
 from assistant.records import Answer, Citation
 from assistant.route import document_attribute
-from assistant.understand import ASK_COUNT, SHARED, Query
+from assistant.reading.form import counts
+from assistant.reading.grammar import sentence
+from assistant.understand import Query
 from index.records import Part
 
 MAX_LISTED_QUOTES = 2
@@ -39,7 +41,7 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
     parts = [by_number[c.number] for c in q.clauses if c.number in by_number]
     if not parts:
         return None
-    if len(parts) > 1 and SHARED.search(q.text):  # 这两条共同的责任单位: the units every one of them names
+    if len(parts) > 1 and sentence(q.text).has("quantifier", "all"):  # 这两条共同的责任单位: the units every one of them names
         common = [u for u in parts[0].unit_names if all(u in p.unit_names for p in parts[1:])]
         paths = "、".join(p.path for p in parts)
         line = (
@@ -260,7 +262,7 @@ def by_unit(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer:
     """What a unit is responsible for: every clause whose 责任单位 names it, from the parsed records."""
     lines: list[str] = []
     cited: dict[str, Part] = {}
-    counting = bool(ASK_COUNT.search(q.text))
+    counting = counts(sentence(q.text))
     for unit in q.units:
         parts = [p for p in knowledge.parts_naming(unit, docs) if not q.within or p.number in q.within]
         label = unit_label(knowledge, unit, q.language)

@@ -27,6 +27,8 @@ from assistant.route import (
     unknown_procedure,
     unsupported_attribute,
 )
+from assistant.reading.form import asked_noun, asks_who, counts, extreme, fewest, listing, mentions, units_noted, who_span
+from assistant.reading.grammar import names, sentence, words
 from index.records import Part
 from index.units import UnitTable
 
@@ -40,28 +42,6 @@ SECTION_SHARE = 0.6  # share of a section heading's character pairs a question m
 DOCUMENT_WORDS = frozenset({"方案", "计划", "行动计划", "文件", "通知", "分工方案", "这个", "本", "格尔木", "格尔木市", "plan", "document"})
 SUBQUESTION = re.compile(r"[？?；;]")
 SEPARATELY = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:和|与|及|、)([\u4e00-\u9fff]{2,8}?)(的?(?:分别|各自))")
-# The question's form: how it asks, whatever it asks about.
-ASK_WHO = re.compile(
-    r"(?<![跟和与同向给对])谁|哪(一|几)?(个|些|家)?(部门|单位|机构)|哪(几)?家|牵头|归口|主管|"  # 跟谁组建: a partner, not who is responsible
-    r"责任(单位|部门)(是|有|为|都是|分别是|包括|列了)?(谁|哪|什么)|(哪些|哪个|什么|列了|列出)(的)?责任(单位|部门)|责任(单位|部门)(呢)?[？?]*$|"
-    r"\bwho\b|(which|what) (departments?|units?|agenc\w*|bureaus?|bodies|organi[sz]ations?)|in charge",
-    re.I,
-)
-ASK_COUNT = re.compile(r"多少|几(个|项|条|家|类|大)|how many|number of", re.I)
-ASK_EXTREME = re.compile(r"最(多|少|广|频繁)|只.{0,4}(一|1)(项|条|个|次)|\b(most|fewest|least)\b|only (one|once)", re.I)
-EXCEPT = re.compile(r"除(了)?|以外|之外|\bexcept\b|other than|besides", re.I)
-FEWEST = re.compile(r"最少|只|fewest|least|only one", re.I)
-NO_UNIT = re.compile(
-    r"(没有|没|未|无|不)(有)?(列|写|标|注|指|规|设|明)?(明|出|定|确)?(的)?(责任)?(单位|部门)|(没有|没|未|无)[\u4e00-\u9fff]{1,3}?责任(单位|部门)|"
-    r"no (responsible|lead)|without (a |any )?(responsible|unit|department)",
-    re.I,
-)
-SHARED = re.compile(r"共同|都(负责|参与|承担|有|被|在|是|列)|一起|同时|联合|交集|重叠|both|share|jointly|in common|together", re.I)
-LISTING = re.compile(r"哪些|哪几|列出|列举|所有|全部|有几|几条|多少条|多少项|which|list|all\b|what (clauses|items|tasks|parts)", re.I)
-WHERE_IN_TEXT = re.compile(r"哪(些)?(地方|里|儿|处)|\bwhere\b", re.I)
-MENTIONS = re.compile(
-    r"涉及|提到|提及|关于|有关|讲到|说到|谈到|包含|包括|含有|出现|围绕|相关|\bmention|\babout\b|concern|involv|relat|refer|cover|deal", re.I
-)
 LINEAGE = re.compile(
     r"上级依据|上级(文件)?(的)?(哪|什么|对应)(一)?(条|项|款)|对应(的)?(省|国家|上级)(文件)?(的)?(哪|什么)?(条|项|款)?|parent clause|which (provincial|national) clause",
     re.I,
@@ -72,16 +52,6 @@ OVERVIEW = re.compile(
 )
 BASIS = re.compile(
     r"依据|为什么制定|为了什么|制定.*(目的|背景)|发挥什么作用|贯彻(落实)?(了)?(什么|哪)|\bbasis\b|why .*(made|issued|written)", re.I
-)
-ELIGIBILITY = re.compile(
-    r"我|能不能|可不可以|能否|可以.*吗|能.*吗|有没有|是否|符合条件|\bcan (i|we|my|migrant|new|flexible)\b|\bam i\b|eligible|allowed", re.I
-)
-DEPT_NOUN = re.compile(r"部门|单位|机构|局|委|department|unit|agenc|bureau|bod(y|ies)", re.I)
-CLAUSE_NOUN = re.compile(r"任务|条款|条文|条(?!件|例)|项(?!目)|clause|task|item", re.I)
-# Ranking or counting departments (哪个部门任务最多) or clauses (哪项任务涉及的部门最多): the noun asked about.
-ASKED_NOUN = re.compile(
-    r"(?:哪(?:一|几)?(?:个|些|家|项|条)?|最(?:多|少)的|多少(?:个|项|条|家)?|几(?:个|项|条|家)|which|how many|number of)[^？?，,。]{0,12}?(部门|单位|机构|局|委|任务|条款|条|项|departments?|units?|agenc\w*|bureaus?|bodies|clauses?|tasks?|items?)",
-    re.I,
 )
 
 
@@ -130,7 +100,7 @@ class Query:
 
     @property
     def asks_who(self) -> bool:
-        return bool(ASK_WHO.search(self.text))
+        return asks_who(sentence(self.text))
 
     @property
     def subject(self) -> str:
@@ -206,21 +176,21 @@ MIN_SUBJECT = 4  # Han characters a subject needs to stand alone
 def without_who(text: str) -> str:
     """The question without its who-asking clause: "X，谁来推进？" → X; "X由哪些单位负责？" → X;
     "谁负责X？" → 负责X. The text unchanged when too little would remain."""
-    m = ASK_WHO.search(text)
-    if not m:
+    span = who_span(sentence(text))
+    if span is None:
         return ""
     ends = [e.start() for e in CLAUSE_END.finditer(text)]
-    start = max((e + 1 for e in ends if e < m.start()), default=0)
-    end = min((e for e in ends if e >= m.end()), default=len(text))
+    start = max((e + 1 for e in ends if e < span[0]), default=0)
+    end = min((e for e in ends if e >= span[1]), default=len(text))
     others = (text[:start].rstrip("，,；; ") + text[end:]).strip("，,？?。！!；;：: ")
-    head = text[start : m.start()].rstrip(LINKING)
-    if _han(head) < MIN_SUBJECT or DEPT_NOUN.search(head):  # "这项工作的", "方案里写的责任单位都有"
+    head = text[start : span[0]].rstrip(LINKING)
+    if _han(head) < MIN_SUBJECT or names(sentence(head), "units"):  # "这项工作的", "方案里写的责任单位都有"
         head = ""
     if _han(others) >= MIN_SUBJECT:
         return f"{others}，{head}" if head else others
     if head:
         return head
-    tail = text[m.end() : end].strip()
+    tail = text[span[1] : end].strip()
     return tail if _han(tail) >= MIN_SUBJECT else ""
 
 
@@ -297,7 +267,9 @@ def _with_topic(q: Query, ctx: Context) -> Query:
         rest = rest[: m.start] + " " + rest[m.end :]
     for c in q.clauses:
         rest = rest.replace(c.written, " ")
-    rest = WHERE_IN_TEXT.sub(" ", rest) if MENTIONS.search(rest) else rest  # 在方案里哪些地方提到: where, not what
+    if mentions(sentence(rest)):  # 在方案里哪些地方提到: where, not what
+        for where in words("ask", "where"):
+            rest = re.sub(re.escape(where), " ", rest, flags=re.I)
     if q.language != "zh":  # an English question may still write the plan's terms (sponge city (海绵城市/海绵化))
         han = re.findall(r"[\u4e00-\u9fff]+", rest)
         return _replace(q, topic=" ".join(content_words(rest)), topics=tuple(r for h in han for r in topic_runs(h)))
@@ -305,34 +277,32 @@ def _with_topic(q: Query, ctx: Context) -> Query:
 
 
 def _asked_noun(text: str) -> Literal["units", "clauses", ""]:
-    m = ASKED_NOUN.search(text)
-    if not m:
-        return ""
-    return "units" if DEPT_NOUN.fullmatch(m.group(1)) or DEPT_NOUN.match(m.group(1)) else "clauses"
+    return asked_noun(sentence(text))  # type: ignore[return-value]
 
 
 def _intent(q: Query, ctx: Context) -> Query:
     """Intent from the entities found plus the question's form."""
     text = q.text
+    s = sentence(text)
     units, unknown = q.units, q.unknown_units
     doc_attribute = document_attribute(text)
     if unknown and not units and not q.clauses:
         return _refuse(q, f"{unknown[0].written} is not a responsible unit in the indexed documents")
     if LINEAGE.search(text):
         return _replace(q, intent="lineage")
-    if NO_UNIT.search(text) and not units and CLAUSE_NOUN.search(text):
+    if units_noted(s) is False and not units and names(s, "clauses"):
         return _replace(q, intent="unassigned")
-    if ASK_EXTREME.search(text) and not q.clauses and (not units or EXCEPT.search(text)):
+    if extreme(s) and not q.clauses and (not units or s.has("polarity", "exclusion")):
         # 除了发改委以外，任务最多的是哪个单位 — the named units are left out of the ranking.
-        target = _asked_noun(text) or ("units" if DEPT_NOUN.search(text) else "clauses")
-        return _replace(q, intent="ranking", target=target, fewest=bool(FEWEST.search(text)))
+        target = _asked_noun(text) or ("units" if names(s, "units") else "clauses")
+        return _replace(q, intent="ranking", target=target, fewest=fewest(s))
     if q.clauses:
         return _replace(q, intent="clause")
-    if len(units) > 1 and SHARED.search(text):
+    if len(units) > 1 and s.has("quantifier", "all"):
         return _replace(q, intent="shared")
     if units and not (q.asks_who and q.topic):
         return _replace(q, intent="by_unit")
-    if ASK_COUNT.search(text) and not units and (_counts_table(q, ctx) or (q.sections and _asked_noun(text) == "clauses")):
+    if counts(s) and not units and (_counts_table(q, ctx) or (q.sections and _asked_noun(text) == "clauses")):
         return _replace(q, intent="count", target=_asked_noun(text) or "clauses")
     if doc_attribute and _about_document(q, doc_attribute):
         return _replace(q, intent="metadata", attribute=doc_attribute)
@@ -342,14 +312,14 @@ def _intent(q: Query, ctx: Context) -> Query:
     if overview in ("section", "whole") and not q.asks_who:
         return _replace(q, intent="overview", overview=overview)
     # Which clauses: named (条款), or where in the document (在方案里哪些地方提到)
-    where = CLAUSE_NOUN.search(text) or (MENTIONS.search(text) and WHERE_IN_TEXT.search(text))
-    if q.topic and not q.asks_who and (LISTING.search(text) or MENTIONS.search(text)) and where:
+    where = names(s, "clauses") or (mentions(s) and s.has("ask", "where"))
+    if q.topic and not q.asks_who and (listing(s) or mentions(s)) and where:
         return _replace(q, intent="topic")
     if q.asks_who:
         return _replace(q, intent="responsibility")
     if overview:
         return _replace(q, intent="overview", overview=overview)
-    if ELIGIBILITY.search(text) and not q.quantity:
+    if (s.has("persona", "first_person") or s.polar() or "符合条件" in text) and not q.quantity:
         return _replace(q, intent="eligibility")
     return _replace(q, intent="fact")
 

@@ -120,6 +120,11 @@ def _listing(knowledge: Knowledge, result: Result, question: str, language: str)
             template = prompts.PLAN_CLAUSE_UNITS_OTHER if excluded else prompts.PLAN_CLAUSE_UNITS
             lines.append(template.format(path=part.path, title=part.title, count=len(named), units=_units(knowledge, named, language), excluded="、".join(excluded)))
         return _answer(question, lines, [citation(knowledge, p) for p in parts])
+    if plan.projection == "units" and plan.common:  # the units every one of the clauses lists
+        shared = [u for u in parts[0].unit_names if all(u in p.unit_names for p in parts[1:])]
+        paths = "、".join(p.path for p in parts)
+        line = prompts.CLAUSES_SHARED.format(paths=paths, units=_units(knowledge, shared, language)) if shared else prompts.CLAUSES_SHARED_NONE.format(paths=paths)
+        return _answer(question, [line], [citation(knowledge, p) for p in parts])
     if plan.projection == "units":
         named = list(dict.fromkeys(u for p in parts for u in p.unit_names))
         excluded = {u for f in plan.filters_of("unit") for u in f.values}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from index.tokenize import segment
@@ -20,6 +20,7 @@ from index.tokenize import segment
 A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 CLAUSE_END = re.compile(r"[，,。？?！!；;]")
 FINAL_PARTICLES = "吗么呢啊吧了的？?！!。 "
+POINTING = "几哪这那每各该此本第一二两三四五六七八九十百多少些"  # what may stand before a classifier that names a record
 
 
 @cache
@@ -96,3 +97,24 @@ class Sentence:
         if first and first.group(1) in words("ask", "polar_en"):
             return first.group(1)
         return ""
+
+
+@lru_cache(maxsize=4096)
+def sentence(text: str) -> Sentence:
+    """A question's Sentence, segmented once however often it is read."""
+    return Sentence.of(text)
+
+
+def names(s: Sentence, noun: str) -> bool:
+    """Whether the question names a noun of the records (任务, 部门, 部分…): a one-character noun only
+    as the end of a word (几条, 这项; not 条件, 项目)."""
+    for n in words("noun", noun):
+        if n.isascii():
+            if re.search(rf"\b{n}", s.lower):
+                return True
+        elif len(n) > 1:
+            if n in s.text:
+                return True
+        elif any(t == n or (t.endswith(n) and all(ch in POINTING for ch in t[:-1])) for t in s.tokens):
+            return True  # 几条, 哪项, 这条, 第三条; not 专项, 条件
+    return False

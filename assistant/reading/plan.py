@@ -45,6 +45,7 @@ class Plan:
     filters: tuple[Filter, ...] = ()
     within: tuple[int, ...] = ()  # the previous turn's result, when the base is "previous"
     single: bool = False  # 哪一条: the one clause that fits best
+    common: bool = False  # 这几条都有的责任单位: the units every selected clause lists
     read: tuple[str, ...] = ()
     docs: tuple[str, ...] = ()
     persona: tuple[str, ...] = field(default=(), compare=False)  # facts a story told about the asker
@@ -59,6 +60,8 @@ class Plan:
             out["filters"] = [f.describe() for f in self.filters]
         if self.within:
             out["within"] = list(self.within)
+        if self.common:
+            out["common"] = True
         if self.read:
             out["read"] = list(self.read)
         if self.persona:

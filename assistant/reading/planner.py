@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 
-from assistant.reading.grammar import Sentence, table, words
+from assistant.reading.form import after_word, counts, negations, noun_in, question_words, units_noted, who_span
+from assistant.reading.grammar import Sentence, names, table, words
 from assistant.reading.plan import Filter, Form, Plan, Projection
 from assistant.understand import Query
 from index.tokenize import segment
 
 YEAR = re.compile(r"(\d{4})\s*年?(?:\d{1,2}\s*月)?(?:份)?(?:底|末|年底|中)?")
 NEAR = 4  # characters between a negation and the unit it scopes over
-COUNTED = 5  # characters after 几 / 多少 in which the counted noun stands (几个责任单位)
 RANGE = re.compile(r"^\s*(到|至|-|－|~|～|—|–|to)\s*$", re.I)
 CLASSIFIERS = "条项个部分任务些"
 
@@ -41,7 +41,7 @@ def read_plan(q: Query) -> Plan | None:
     negated = any(f.negate for f in filters)
     record_shaped = (
         negated
-        or (previous and (filters or topic or form != "list" or projection != "units"))
+        or (previous and (filters or topic or form != "list" or projection != "units" or s.has("quantifier", "all")))
         or projection == "structure"
         or (q.units and (q.sections or _has(filters, "deadline", "has_target", "has_units") or clause_scope and form != "list"))
         or (q.units and form == "check")
@@ -57,16 +57,8 @@ def read_plan(q: Query) -> Plan | None:
         filters.append(Filter("topic", (topic,)))
     read = tuple(w for w in (asked, form_word) if w) + tuple(_filter_words(s, filters))
     single = bool(re.search(r"哪(一|个)(条|项)|\bwhich one\b", q.text, re.I))
-    return Plan(
-        form,
-        projection,
-        "previous" if previous else "clauses",
-        tuple(filters),
-        q.within if previous else (),
-        single,
-        tuple(dict.fromkeys(read)),
-        q.docs,
-    )
+    common = projection == "units" and not q.units and s.has("quantifier", "all")
+    return Plan(form, projection, "previous" if previous else "clauses", tuple(filters), q.within if previous else (), single, common, tuple(dict.fromkeys(read)), q.docs)
 
 
 def _has(filters: list[Filter], *kinds: str) -> bool:
@@ -81,15 +73,15 @@ def _filters(s: Sentence, q: Query) -> list[Filter]:
     clauses = _clause_scope(s, q)
     if clauses:
         filters.append(Filter("clause", clauses))
-    tasks = _names(s, "clauses") or (s.has("time", "complete") and s.polar() and not s.has("ask", "which", prefix=True))
+    tasks = names(s, "clauses") or (s.has("time", "complete") and s.polar() and not s.has("ask", "which", prefix=True))
     if tasks:  # 2030年前完成哪些任务 filters tasks; 到2030年要实现什么目标 asks for text
         deadline = _deadline(s)
         if deadline is not None:
             filters.append(deadline)
-    units_noted = _units_noted(s, q)
-    if units_noted is not None:
-        filters.append(Filter("has_units", negate=not units_noted))
-    if s.has("noun", "targets") and _names(s, "clauses"):  # 有百分比目标的任务; not the plan's target year
+    noted = units_noted(s, bool(q.units))
+    if noted is not None:
+        filters.append(Filter("has_units", negate=not noted))
+    if s.has("noun", "targets") and names(s, "clauses"):  # 有百分比目标的任务; not the plan's target year
         filters.append(Filter("has_target", ("%",) if s.has("noun", "rates") else ()))
     return filters
 
@@ -128,62 +120,28 @@ def _projection(s: Sentence, q: Query) -> tuple[Projection, str]:
     属于哪个部分), or clauses."""
     if q.sections and not q.units and not q.clauses and s.has("noun", "names"):
         return "structure", s.find("noun", "names")[0][1]
-    asks = s.find("ask", "who") + s.find("ask", "which", prefix=True) + s.find("ask", "count", prefix=True)
-    for at, word in asks:
-        near = s.text[at : at + len(word) + COUNTED + 2]
-        if word.isascii():  # the next words: which departments, how many responsible units
-            near = " ".join(s.lower[at:].split()[: 3 + word.count(" ")])
-            near = " ".join(w.rstrip("s?") for w in near.split())
-        if word in words("ask", "who"):
-            return "units", word
-        if any(_noun_in(n, near) for n in words("noun", "units")) or (not word.isascii() and _subject_noun(s.text[max(0, at - 8) : at]) == "units"):
-            return "units", near
-        if not q.sections and not q.units and any(_noun_in(n, near) for n in words("noun", "parts")):
+    span = who_span(s)
+    if span is not None:
+        return "units", s.text[span[0] : span[1]]
+    for at, word in question_words(s):
+        near = after_word(s, at, word)
+        if not q.sections and not q.units and any(noun_in(n, near) for n in words("noun", "parts")):
             return "structure", near
-    if re.search(r"\b(which|what) (part|section)", s.lower):
-        return "structure", "part"
     return "clauses", ""
-
-
-def _subject_noun(before: str) -> str:
-    """The records noun nearest before a question word (责任单位是哪些 → units; 是责任单位的任务有哪些 → clauses)."""
-    last = {kind: max((before.rfind(n) for n in words("noun", kind)), default=-1) for kind in ("units", "clauses")}
-    kind = max(last, key=lambda k: last[k])
-    return kind if last[kind] >= 0 else ""
-
-
-def _noun_in(noun: str, text: str) -> bool:
-    return bool(re.search(rf"\b{noun}", text)) if noun.isascii() else noun in text
 
 
 def _form(s: Sentence, q: Query, projection: Projection) -> tuple[Form, str]:
     """List, count or check, from the question word (几 / 多少 over a noun of the records) or the polar form."""
-    for at, word in s.find("ask", "count", prefix=True):
-        if s.text[max(0, at - 1) : at] in ("哪", "这", "那"):  # 哪几条 asks which; 这几条 points at them
-            continue
-        after = s.lower[at : at + len(word) + COUNTED + (12 if word.isascii() else 0)]
-        nouns = words("noun", "clauses") + words("noun", "units") + words("noun", "parts")
-        if any(n in after for n in nouns) or projection == "structure":
-            return "count", after
+    nouns = words("noun", "clauses") + words("noun", "units") + words("noun", "parts")
+    if counts(s):
+        for at, word in s.find("ask", "count", prefix=True):
+            after = after_word(s, at, word)
+            if any(noun_in(n, after) for n in nouns) or projection == "structure":
+                return "count", after
     polar = s.polar()
-    wh = s.has("ask", "which", prefix=True) or s.has("ask", "who") or s.has("ask", "count", prefix=True)
-    if polar and not wh:
+    if polar and not question_words(s) and not s.has("ask", "who"):
         return "check", polar
     return "list", ""
-
-
-def negations(s: Sentence) -> list[tuple[int, str]]:
-    """Where the question negates: negation words outside a yes/no A-not-A form (有没有 asks, it does
-    not deny), and words made of a negation and a verb of the records (不管, 没管)."""
-    from assistant.reading.grammar import A_NOT_A
-
-    polar = [range(m.start(), m.end()) for m in A_NOT_A.finditer(s.text)]
-    found = [(at, w) for at, w in s.find("polarity", "negation") + s.find("polarity", "exclusion") if not any(at in r for r in polar)]
-    for token, at in zip(s.tokens, s.starts):
-        verbs = words("relate", "verbs") + words("relate", "belong")
-        if len(token) > 1 and token[0] in "不没未" and token[1:] in verbs and not any(at in r for r in polar):
-            found.append((at, token[0]))
-    return sorted(set(found))
 
 
 def _unit_filters(s: Sentence, q: Query) -> list[Filter]:
@@ -258,31 +216,6 @@ def _deadline(s: Sentence) -> Filter | None:
     return None
 
 
-def _units_noted(s: Sentence, q: Query) -> bool | None:
-    """有（列了）责任单位的任务 → True; 没有（列）责任单位的任务 → False; None when the question says
-    neither. The units noun counts with 责任 or beside a task noun (没有固定单位 is an employer); with a
-    unit named, only with 责任 (有责任单位的任务里，发改委没参与的)."""
-    negs = negations(s)
-    for noun in words("noun", "units"):
-        for m in re.finditer(noun, s.text):
-            head = s.text[max(0, m.start() - 6) : m.start()]
-            if "责任" not in head and (q.units or not _names(s, "clauses")):
-                continue
-            near = [at for at, _ in negs if m.start() - 6 <= at < m.start()]
-            if near:
-                return False
-            # 列有责任单位的任务, 只算有责任单位的: the noun qualifies the tasks (not 都有的责任单位是哪些)
-            tail = s.text[m.end() : m.end() + 6]
-            if any(v in head for v in ("有", "列")) and tail.startswith("的") and (any(n in tail for n in words("noun", "clauses")) or not tail[1:].strip("。？?！!，, ")):
-                return True
-    return None
-
-
-def _names(s: Sentence, noun: str) -> bool:
-    """Whether the question names a noun of the records (任务, 部门, 部分…)."""
-    return any(n in s.lower for n in words("noun", noun))
-
-
 GRAMMAR_SECTIONS = ("ask", "noun", "relate", "polarity", "quantifier", "scope")
 
 
@@ -303,7 +236,7 @@ def _topic(q: Query) -> str:
             continue
         if any(ch.isdigit() for ch in t) or all(ch in "年月日底末初前后内份" for ch in t):  # time, read by the deadline filter
             continue
-        if t in grammar or len(t.strip()) < 2 or t.startswith(("哪", "几", "第")) or (t[0] in "不没未" and t[1:] in grammar):
+        if t in grammar or len(t.strip()) < 2 or all(ch in grammar for ch in t) or t.startswith(("哪", "几", "第")) or (t[0] in "不没未" and t[1:] in grammar):
             continue
         if t.startswith(demonstratives) and all(ch in CLASSIFIERS + "一几" for ch in t[1:]):
             continue

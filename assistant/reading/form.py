@@ -1,0 +1,134 @@
+"""What a question asks for, read from its grammar: who (谁, 哪些部门, 责任单位是哪些), how many (几项,
+多少个部门), the most or fewest, which clauses mention something, the noun a question word asks about.
+One reading, used by the question model (understand.py) and the planner alike."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.reading.grammar import A_NOT_A, Sentence, names, words
+
+AFTER = 10  # characters after 哪 / 几 / 多少 in which the noun it asks about stands (多少个不同的责任单位)
+BEFORE = 8  # characters before it in which a subject noun stands (责任单位是哪些)
+ONLY_ONE = re.compile(r"只.{0,4}(一|1)(项|条|个|次)|\bonly (one|once)\b", re.I)
+
+
+def noun_in(noun: str, text: str) -> bool:
+    return bool(re.search(rf"\b{noun}", text)) if noun.isascii() else noun in text
+
+
+def _nearest(before: str) -> str:
+    """The records noun nearest the end of a stretch: 'units', 'clauses' or ''."""
+    last = {kind: max((before.rfind(n) for n in words("noun", kind)), default=-1) for kind in ("units", "clauses")}
+    kind = max(last, key=lambda k: last[k])
+    return kind if last[kind] >= 0 else ""
+
+
+def question_words(s: Sentence) -> list[tuple[int, str]]:
+    """哪 / 几 / 多少 / which / how many: where the question words that ask for something stand."""
+    return sorted(s.find("ask", "which", prefix=True) + s.find("ask", "count", prefix=True))
+
+
+def after_word(s: Sentence, at: int, word: str) -> str:
+    """What follows a question word: a few characters, or three English words."""
+    if word.isascii():
+        return " ".join(w.rstrip("s?.,") for w in s.lower[at:].split()[: 3 + word.count(" ")])
+    return s.text[at : at + len(word) + AFTER]
+
+
+def asked_noun(s: Sentence) -> str:
+    """The records noun a question word asks about: 'units' (哪些部门, 多少个单位, 责任单位是哪些),
+    'clauses' (哪几条, 多少项任务) or ''."""
+    for at, word in question_words(s):
+        near = after_word(s, at, word)
+        found = [k for k in ("units", "clauses") if any(noun_in(n, near) for n in words("noun", k))]
+        if found:
+            return min(found, key=lambda k: min(near.find(n) for n in words("noun", k) if noun_in(n, near)))
+        if not word.isascii():
+            before = _nearest(s.text[max(0, at - BEFORE) : at])
+            if before:
+                return before
+    return ""
+
+
+def who_span(s: Sentence) -> tuple[int, int] | None:
+    """Where the question asks who is responsible, or None: 谁 (not 跟谁), a question word over the
+    units noun (哪些部门, 责任单位是哪些), or a question that ends on the units noun (…责任单位？)."""
+    for at, word in s.find("ask", "who"):
+        if word.isascii():
+            return at, at + len(word)
+    for m in re.finditer("谁", s.text):  # 归谁管, 由谁负责 (jieba may join 谁 to its neighbours)
+        if s.text[m.start() - 1 : m.start()] not in words("ask", "partner"):
+            return m.start(), m.end()
+    for at, word in question_words(s):
+        near = after_word(s, at, word)
+        if not word.isascii() and any(near[len(word) :].lstrip("一几个些").startswith(c) for c in words("ask", "org_classifier")):
+            return at, at + len(word) + 2  # 哪家, 哪几家, 哪个局
+        if any(noun_in(n, near) for n in words("noun", "units")):
+            return at, at + len(near) if not word.isascii() else at + len(word)
+        before = s.text[max(0, at - BEFORE) : at]
+        if not word.isascii() and _nearest(before) == "units":
+            noun = max(before.rfind(n) for n in words("noun", "units"))
+            return at - len(before) + noun, at + len(word)
+    m = re.search(r"责任(单位|部门)[呢是为有]?[？?\s]*$", s.text)
+    return (m.start(), m.end()) if m else None
+
+
+def asks_who(s: Sentence) -> bool:
+    return who_span(s) is not None
+
+
+def counts(s: Sentence) -> bool:
+    """几 / 多少 / how many, not 哪几 (which) or 这几 (these)."""
+    return any(s.text[max(0, at - 1) : at] not in ("哪", "这", "那") for at, _ in s.find("ask", "count", prefix=True))
+
+
+def extreme(s: Sentence) -> bool:
+    """最多 / 最少 / only one: a ranking."""
+    return s.has("ask", "extreme") or bool(ONLY_ONE.search(s.text))
+
+
+def fewest(s: Sentence) -> bool:
+    return any(w in ("最少", "fewest", "least") for _, w in s.find("ask", "extreme")) or bool(ONLY_ONE.search(s.text)) or "只" in s.text
+
+
+def listing(s: Sentence) -> bool:
+    """A question that asks for a list: a question word, a request (列出), or all / every."""
+    plural = any(t.startswith(("哪些", "哪几")) for t in s.tokens) or re.search(r"\b(which|list|all)\b", s.lower)
+    return bool(plural) or counts(s) or s.has("ask", "request") or any(w in s.text for w in ("所有", "全部"))
+
+
+def mentions(s: Sentence) -> bool:
+    return s.has("relate", "mention")
+
+
+def negations(s: Sentence) -> list[tuple[int, str]]:
+    """Where the question negates: negation words outside a yes/no A-not-A form (有没有 asks, it does
+    not deny), and words made of a negation and a verb of the records (不管, 没管)."""
+    polar = [range(m.start(), m.end()) for m in A_NOT_A.finditer(s.text)]
+    found = [(at, w) for at, w in s.find("polarity", "negation") + s.find("polarity", "exclusion") if not any(at in r for r in polar)]
+    for token, at in zip(s.tokens, s.starts):
+        verbs = words("relate", "verbs") + words("relate", "belong")
+        if len(token) > 1 and token[0] in "不没未" and token[1:] in verbs and not any(at in r for r in polar):
+            found.append((at, token[0]))
+    return sorted(set(found))
+
+
+def units_noted(s: Sentence, unit_named: bool = False) -> bool | None:
+    """有（列了）责任单位的任务 → True; 没有（列）责任单位的任务 → False; None when the question says
+    neither. The units noun counts with 责任 or beside a task noun (没有固定单位 is an employer); with a
+    unit named, only with 责任 (有责任单位的任务里，发改委没参与的)."""
+    negs = negations(s)
+    for noun in words("noun", "units"):
+        for m in re.finditer(noun, s.text):
+            head = s.text[max(0, m.start() - 6) : m.start()]
+            if "责任" not in head and (unit_named or not names(s, "clauses")):
+                continue
+            near = [at for at, _ in negs if m.start() - 6 <= at < m.start()]
+            if near:
+                return False
+            # 列有责任单位的任务, 只算有责任单位的: the noun qualifies the tasks (not 都有的责任单位是哪些)
+            tail = s.text[m.end() : m.end() + 6]
+            if any(v in head for v in ("有", "列")) and tail.startswith("的") and (any(n in tail for n in words("noun", "clauses")) or not tail[1:].strip("。？?！!，, ")):
+                return True
+    return None
