@@ -142,7 +142,10 @@ def relevant(knowledge: Knowledge, topic: str, parts: list[Part], one: bool, clo
         return []
     from assistant.evidence import min_dense
 
-    weights = topic_bigrams(knowledge, topic)
+    from assistant.lexicon import expand
+
+    terms = expand(topic, knowledge).terms()  # the documents' own words for the topic's (看病 → 就医), weighed by pair
+    weights = topic_bigrams(knowledge, " ".join((topic, *terms)))
     vector = np.asarray(knowledge.embeddings.embed_query(topic), dtype=np.float32)
     floor = min_dense(knowledge)
     scored = []
@@ -169,17 +172,13 @@ def specific(knowledge: Knowledge, topic: str) -> list[str]:
     return [w for w in content_words(topic) if len(w) > 1 and not w.isdigit() and (knowledge.bigram_idf.get(w[:2], cap) >= cap * 0.6 or w not in knowledge.vocabulary)]
 
 
-def _foreign_words(knowledge: Knowledge, topic: str) -> list[str]:
-    """The topic's Chinese words that the documents never use, nor the plan's own terms for them
-    (殡葬 in 殡葬改革): a topic named by one of them is not one the documents cover."""
-    from assistant.route import content_words, expand_query
+def _foreign_words(knowledge: Knowledge, topic: str) -> tuple[str, ...]:
+    """The words naming the topic when the documents cover none of them, nor anything the lexicon maps
+    them to (殡葬 in 殡葬改革, 公共厕所): a topic the documents do not cover names no clause."""
+    from assistant.lexicon import expand
 
-    terms = expand_query(topic).partition(" \u2063")[2]
-    if terms:
-        return []
-    words = specific(knowledge, topic)
-    foreign = [w for w in words if not w.isascii() and w not in knowledge.vocabulary]
-    return foreign if words and len(foreign) == len(words) else []  # 殡葬改革: all its specific words are foreign
+    found = expand(topic, knowledge)
+    return found.missing or (found.unknown if not found.concepts else ())
 
 
 def _dense(knowledge: Knowledge, part: Part, vector: np.ndarray) -> float:
