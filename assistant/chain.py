@@ -12,6 +12,7 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant import prompts, structured
+from assistant.answering.acknowledge import acknowledge
 from assistant.answering.executor import execute
 from assistant.answering.render import render
 from assistant.answering.verdict import polar, verdict
@@ -19,7 +20,10 @@ from assistant.compose import compose, refusal
 from assistant.evidence import Evidence, assess
 from assistant.knowledge import Knowledge
 from assistant.ledger import ledger_answer
+from assistant.lexicon import expand
 from assistant.llm import answer_with_llm
+from assistant.reading.planner import read_plan
+from assistant.reading.story import Story, split_story
 from assistant.records import Answer, Citation, Hit
 from assistant.retrieve import search
 from assistant.route import INJECTION, TASK_REQUEST, expand_query, normalise, quantity_kind
@@ -32,9 +36,6 @@ from assistant.scope import (
     scoped_documents,
     strip_places,
 )
-from assistant.answering.acknowledge import acknowledge
-from assistant.reading.planner import read_plan
-from assistant.reading.story import Story, split_story
 from assistant.understand import Query, context_for, language_of, understand
 from assistant.verify import verify
 
@@ -62,6 +63,8 @@ def understand_question(knowledge: Knowledge, question: str, docs: tuple[str, ..
     home = (scope or primary_documents(knowledge.documents, knowledge.indexed_docs) or knowledge.indexed_docs or (None,))[0]
     ctx = context_for(knowledge.units, knowledge.parts, home, knowledge.vocabulary, known_places(knowledge.documents))
     query = understand(question or "", text, ctx, scope)
+    if query.intent != "out_of_scope":  # what the lexicon read the question's words as (医保→医疗保险)
+        query = dataclasses.replace(query, lexicon=expand(text, knowledge).shown())
     if scope and not docs:
         query = dataclasses.replace(query, search_text=strip_places(query.search_text, knowledge.documents))
     return query, cut
@@ -162,7 +165,9 @@ def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
         return answer
     if q.intent == "out_of_scope":
         if q.elsewhere:
-            return refusal(q, prompts.REFUSAL_ELSEWHERE.format(place=q.elsewhere, scope=coverage(knowledge.documents, knowledge.indexed_docs)))
+            return refusal(
+                q, prompts.REFUSAL_ELSEWHERE.format(place=q.elsewhere, scope=coverage(knowledge.documents, knowledge.indexed_docs))
+            )
         return (
             structured.unknown_unit(q) if q.unknown_units and q.reason.endswith("responsible unit in the indexed documents") else refusal(q)
         )
@@ -206,10 +211,23 @@ def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
     if not evidence.ok and not quoted and answered:  # the whole rambles; one of its parts is answered
         return answered[0]
     if not evidence.ok and not quoted and not (q.intent == "overview" and q.overview):
-        answer = refusal(q)
+        answer = refusal(q, _absence(q, evidence))
     else:
         answer = _yes_or_no(knowledge, q, compose(knowledge, q, hits))
     return dataclasses.replace(answer, hits=tuple(hits))
+
+
+def _absence(q: Query, evidence: Evidence) -> str:
+    """The refusal: when the documents do not address the question's concept, say which, and the closest
+    topics they do cover (公共厕所 → 城市更新 clauses); else the plain refusal."""
+    if evidence.covered or not evidence.missing:
+        return prompts.REFUSAL
+    concept = "、".join(evidence.missing)
+    english = q.language == "en"
+    if evidence.nearest:
+        template = prompts.NOT_COVERED_NEAREST_EN if english else prompts.NOT_COVERED_NEAREST
+        return template.format(concept=concept, nearest="；".join(evidence.nearest))
+    return (prompts.NOT_COVERED_EN if english else prompts.NOT_COVERED).format(concept=concept)
 
 
 def _yes_or_no(knowledge: Knowledge, q: Query, answer: Answer) -> Answer:

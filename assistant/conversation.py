@@ -200,7 +200,13 @@ def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, 
         return Resolved(text, within or last.cited)  # 应急管理局呢，也在吗？: among the clauses just answered
     ellipsis = ELLIPSIS.match(text)
     x = ellipsis.group("x").strip(" ，,的") if ellipsis else ""
-    if x and re.search(r"呢|what about|how about|^(那|还有|and)", text, re.I) and len(x) <= 20 and not ASKS.search(x) and not Sentence.of(x).polar():
+    if (
+        x
+        and re.search(r"呢|what about|how about|^(那|还有|and)", text, re.I)
+        and len(x) <= 20
+        and not ASKS.search(x)
+        and not Sentence.of(x).polar()
+    ):
         return Resolved(_ask_again(last.query, x, alone), within)
     if _stands_alone(alone, knowledge) or within:
         return Resolved(text, within)

@@ -138,3 +138,7 @@ PLAN_CLAUSE_UNITS_OTHER = "{path}「{title}」除{excluded}外还有{count}个�
 PLAN_SECTION_OF = "{clauses}属于{path}、{title}。"
 PLAN_SECTION_NAMED = "第{path}部分：{path}、{title}（含{clauses}，共{count}项任务）。"
 PLAN_CHECK_UNITS = "{path}「{title}」列出了责任单位：{all}。"
+NOT_COVERED = "已收录的文件没有涉及“{concept}”，因此无法回答。"
+NOT_COVERED_NEAREST = "已收录的文件没有涉及“{concept}”，因此无法回答。文件中最接近的内容是：{nearest}。"
+NOT_COVERED_EN = "The documents do not address {concept}."
+NOT_COVERED_NEAREST_EN = "The documents do not address {concept}. The closest they come: {nearest}."

@@ -15,10 +15,10 @@ from assistant import prompts
 from assistant.cite import citation, evidence_intro, quote, short_title, source, unit_label
 from assistant.knowledge import Knowledge
 from assistant.lead import compact_source, lead_line
+from assistant.reading.form import counts
+from assistant.reading.grammar import sentence as read_sentence
 from assistant.records import Answer, Citation
 from assistant.route import document_attribute
-from assistant.reading.form import counts
-from assistant.reading.grammar import sentence
 from assistant.understand import Query
 from index.records import Part
 
@@ -41,7 +41,7 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
     parts = [by_number[c.number] for c in q.clauses if c.number in by_number]
     if not parts:
         return None
-    if len(parts) > 1 and sentence(q.text).has("quantifier", "all"):  # 这两条共同的责任单位: the units every one of them names
+    if len(parts) > 1 and read_sentence(q.text).has("quantifier", "all"):  # 这两条共同的责任单位: the units every one of them names
         common = [u for u in parts[0].unit_names if all(u in p.unit_names for p in parts[1:])]
         paths = "、".join(p.path for p in parts)
         line = (
@@ -69,7 +69,11 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
                 lines.append(prompts.QUOTE_INTRO + quote(sentences))
         else:
             evidence = evidence_intro(knowledge, part, q.language)
-            found = lead_line(knowledge, q, part, _sentences_about(knowledge, q, part)) if len(parts) == 1 and _asks_about_content(knowledge, q, part) else None
+            found = (
+                lead_line(knowledge, q, part, _sentences_about(knowledge, q, part))
+                if len(parts) == 1 and _asks_about_content(knowledge, q, part)
+                else None
+            )
             if found is not None:  # a question about something in the clause: the fragment that answers, first
                 lead, spans, quotes = found
                 lead_spans = spans
@@ -77,7 +81,9 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
                 lines += [lead] + ([evidence + "…".join(f"「{x}」" for x in quotes)] if quotes else [])
                 shown: tuple[str, ...] = (*spans, *quotes)
                 if q.asks_who:
-                    lines.append(prompts.CLAUSE_UNITS.format(units=units, count=len(part.units)) if units else prompts.CLAUSE_NO_UNITS_SHORT)
+                    lines.append(
+                        prompts.CLAUSE_UNITS.format(units=units, count=len(part.units)) if units else prompts.CLAUSE_NO_UNITS_SHORT
+                    )
             else:  # the clause itself: its title leads, then the opening of each of its tasks (the whole clause is in the citation)
                 openings = task_openings(part)
                 lines.append(prompts.CLAUSE_LEAD.format(path=part.path, title=part.title, source=f"（{part.doc}）"))
@@ -86,7 +92,9 @@ def clause_lookup(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answ
                     lead_spans = lead_spans or (part.title,)
                     continue
                 if openings:
-                    lines.append(evidence + "…".join(f"「{x}」" for x in openings) + ("…" if len(openings) < len(_task_sentences(part)) else ""))
+                    lines.append(
+                        evidence + "…".join(f"「{x}」" for x in openings) + ("…" if len(openings) < len(_task_sentences(part)) else "")
+                    )
                 lines.append(prompts.CLAUSE_UNITS.format(units=units, count=len(part.units)) if units else prompts.CLAUSE_NO_UNITS_SHORT)
                 shown = tuple(openings)
                 lead_spans = lead_spans or (part.title,)
@@ -262,7 +270,7 @@ def by_unit(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer:
     """What a unit is responsible for: every clause whose 责任单位 names it, from the parsed records."""
     lines: list[str] = []
     cited: dict[str, Part] = {}
-    counting = counts(sentence(q.text))
+    counting = counts(read_sentence(q.text))
     for unit in q.units:
         parts = [p for p in knowledge.parts_naming(unit, docs) if not q.within or p.number in q.within]
         label = unit_label(knowledge, unit, q.language)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from assistant.entities import ClauseRef, UnitMention, find_clause_refs, find_section_refs, find_units, numeral, title_named
+from assistant.reading.form import asked_noun, asks_who, counts, extreme, fewest, listing, mentions, units_noted, who_span
+from assistant.reading.grammar import names, sentence, words
 from assistant.route import (
     INJECTION,
     TASK_REQUEST,
@@ -27,8 +29,6 @@ from assistant.route import (
     unknown_procedure,
     unsupported_attribute,
 )
-from assistant.reading.form import asked_noun, asks_who, counts, extreme, fewest, listing, mentions, units_noted, who_span
-from assistant.reading.grammar import names, sentence, words
 from index.records import Part
 from index.units import UnitTable
 
@@ -79,6 +79,7 @@ class Query:
     parts: tuple[str, ...] = ()  # the sub-questions of a question that asks several things
     within: tuple[int, ...] = ()  # clauses a follow-up is limited to (其中 / 这些条款里)
     elsewhere: str = ""  # a place the question is about that the documents do not cover
+    lexicon: str = ""  # the question's words as the documents say them (医保→医疗保险；看病→就医), for 理解为
     plan: Any = None  # the query plan read from the question (assistant.reading.plan.Plan), when it is one over the records
 
     @property
@@ -130,6 +131,8 @@ class Query:
         for key in ("topic", "attribute", "target", "quantity", "reason"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
+        if self.lexicon:
+            out["lexicon"] = self.lexicon
         if self.plan is not None:
             out["plan"] = self.plan.to_json()
         return out
@@ -142,6 +145,10 @@ class Query:
             if m.name and m.how in ("typo", "english") or (m.name and m.how == "alias" and len(m.written) < len(m.name) - 1)
         ]
         bits += [f"{c.written}→（{numeral(c.number)}）" for c in self.clauses if c.written != f"（{numeral(c.number)}）"]
+        if self.lexicon:
+            bits.append(self.lexicon)
+        if self.plan is not None and self.plan.filters and self.plan.form != "decline":
+            bits.append(self.plan.restatement())
         return "，".join(bits)
 
 

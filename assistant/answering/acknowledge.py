@@ -27,4 +27,6 @@ def acknowledge(knowledge: Knowledge, text: str, language: str, docs: tuple[str,
     lines = [prompts.ACKNOWLEDGE_EN if english else prompts.ACKNOWLEDGE]
     lines += [prompts.ACKNOWLEDGE_ITEM.format(path=p.path, title=p.title) for p in parts]
     lines.append((prompts.ACKNOWLEDGE_ASK_EN if english else prompts.ACKNOWLEDGE_ASK).format(questions=" / ".join(suggestions)))
-    return Answer(text, "\n".join(lines), tuple(citation(knowledge, p) for p in parts), False, "acknowledge", lead=lines[0], suggestions=suggestions)
+    return Answer(
+        text, "\n".join(lines), tuple(citation(knowledge, p) for p in parts), False, "acknowledge", lead=lines[0], suggestions=suggestions
+    )

@@ -70,7 +70,9 @@ def execute(knowledge: Knowledge, plan: Plan) -> Result:
         one = plan.single or plan.form == "check"
         # 其中有没有老旧小区改造: the clause about the topic, among all, and then whether the last answer held it
         among = clauses if plan.form == "check" and plan.within else selected
-        topic_parts = tuple(relevant(knowledge, " ".join(f.values), among, one, closest=one and plan.base == "previous" and among is selected))
+        topic_parts = tuple(
+            relevant(knowledge, " ".join(f.values), among, one, closest=one and plan.base == "previous" and among is selected)
+        )
         keep = {p.id for p in topic_parts}
         selected = [p for p in selected if p.id in keep]
     # The units of a named clause (（二十）除了发改委还有哪些单位): the unit filters act on its units, not on it.
@@ -80,7 +82,9 @@ def execute(knowledge: Knowledge, plan: Plan) -> Result:
             selected = [p for p in selected if _passes(knowledge, p, f) != f.negate]
     nodes = time_nodes(knowledge, docs) if plan.filters_of("deadline") else ()
     # A complement is counted out of the clauses the other conditions keep (第五部分的6项中).
-    universe = [p for p in base if all(_passes(knowledge, p, f) for f in plan.filters if not f.negate and f.kind not in ("topic", "clause"))]
+    universe = [
+        p for p in base if all(_passes(knowledge, p, f) for f in plan.filters if not f.negate and f.kind not in ("topic", "clause"))
+    ]
     return Result(plan, tuple(selected), len(universe), topic_parts, nodes=nodes)
 
 
@@ -141,7 +145,6 @@ def relevant(knowledge: Knowledge, topic: str, parts: list[Part], one: bool, clo
     if not parts or not topic.strip() or _foreign_words(knowledge, topic):
         return []
     from assistant.evidence import min_dense
-
     from assistant.lexicon import expand
 
     terms = expand(topic, knowledge).terms()  # the documents' own words for the topic's (看病 → 就医), weighed by pair
@@ -169,7 +172,11 @@ def specific(knowledge: Knowledge, topic: str) -> list[str]:
     from assistant.route import content_words
 
     cap = knowledge.idf_cap
-    return [w for w in content_words(topic) if len(w) > 1 and not w.isdigit() and (knowledge.bigram_idf.get(w[:2], cap) >= cap * 0.6 or w not in knowledge.vocabulary)]
+    return [
+        w
+        for w in content_words(topic)
+        if len(w) > 1 and not w.isdigit() and (knowledge.bigram_idf.get(w[:2], cap) >= cap * 0.6 or w not in knowledge.vocabulary)
+    ]
 
 
 def _foreign_words(knowledge: Knowledge, topic: str) -> tuple[str, ...]:

@@ -51,12 +51,16 @@ def _check(knowledge: Knowledge, result: Result, question: str, language: str) -
             if not units:  # 有没有列明责任单位
                 answer_yes = bool(part.units) != any(f.negate for f in plan.filters_of("has_units"))
                 all_units = _units(knowledge, part.unit_names, language)
-                line = (prompts.PLAN_CHECK_UNITS if part.units else prompts.PLAN_CHECK_NO_UNITS).format(path=part.path, title=part.title, all=all_units)
+                line = (prompts.PLAN_CHECK_UNITS if part.units else prompts.PLAN_CHECK_NO_UNITS).format(
+                    path=part.path, title=part.title, all=all_units
+                )
             elif not part.units:
                 line = prompts.PLAN_CHECK_NO_UNITS.format(path=part.path, title=part.title)
             elif listed:
                 template = prompts.PLAN_CHECK_HAS_EN if english else prompts.PLAN_CHECK_HAS
-                line = template.format(path=part.path, title=part.title, units=_units(knowledge, listed, language), count=len(part.units), all=all_units)
+                line = template.format(
+                    path=part.path, title=part.title, units=_units(knowledge, listed, language), count=len(part.units), all=all_units
+                )
             else:
                 template = prompts.PLAN_CHECK_LACKS_EN if english else prompts.PLAN_CHECK_LACKS
                 line = template.format(path=part.path, title=part.title, units=_units(knowledge, named, language), all=all_units)
@@ -66,7 +70,9 @@ def _check(knowledge: Knowledge, result: Result, question: str, language: str) -
     if topics and plan.within and result.topic_parts:  # 其中有没有老旧小区改造: is the topic's clause among the last answer's
         part = result.topic_parts[0]
         template = prompts.PLAN_IN_PREVIOUS if result.yes else prompts.PLAN_NOT_IN_PREVIOUS
-        line = (yes if result.yes else no) + template.format(topic=topics[0].values[0], path=part.path, title=part.title, count=len(plan.within))
+        line = (yes if result.yes else no) + template.format(
+            topic=topics[0].values[0], path=part.path, title=part.title, count=len(plan.within)
+        )
         return _answer(question, [line], [citation(knowledge, part)])
     head = yes if result.yes else no
     listing = _listing(knowledge, result, question, language)
@@ -118,12 +124,24 @@ def _listing(knowledge: Knowledge, result: Result, question: str, language: str)
         for part in parts:
             named = [u for u in part.unit_names if u not in excluded]
             template = prompts.PLAN_CLAUSE_UNITS_OTHER if excluded else prompts.PLAN_CLAUSE_UNITS
-            lines.append(template.format(path=part.path, title=part.title, count=len(named), units=_units(knowledge, named, language), excluded="、".join(excluded)))
+            lines.append(
+                template.format(
+                    path=part.path,
+                    title=part.title,
+                    count=len(named),
+                    units=_units(knowledge, named, language),
+                    excluded="、".join(excluded),
+                )
+            )
         return _answer(question, lines, [citation(knowledge, p) for p in parts])
     if plan.projection == "units" and plan.common:  # the units every one of the clauses lists
         shared = [u for u in parts[0].unit_names if all(u in p.unit_names for p in parts[1:])]
         paths = "、".join(p.path for p in parts)
-        line = prompts.CLAUSES_SHARED.format(paths=paths, units=_units(knowledge, shared, language)) if shared else prompts.CLAUSES_SHARED_NONE.format(paths=paths)
+        line = (
+            prompts.CLAUSES_SHARED.format(paths=paths, units=_units(knowledge, shared, language))
+            if shared
+            else prompts.CLAUSES_SHARED_NONE.format(paths=paths)
+        )
         return _answer(question, [line], [citation(knowledge, p) for p in parts])
     if plan.projection == "units":
         named = list(dict.fromkeys(u for p in parts for u in p.unit_names))

@@ -129,6 +129,10 @@ def units_noted(s: Sentence, unit_named: bool = False) -> bool | None:
                 return False
             # 列有责任单位的任务, 只算有责任单位的: the noun qualifies the tasks (not 都有的责任单位是哪些)
             tail = s.text[m.end() : m.end() + 6]
-            if any(v in head for v in ("有", "列")) and tail.startswith("的") and (any(n in tail for n in words("noun", "clauses")) or not tail[1:].strip("。？?！!，, ")):
+            if (
+                any(v in head for v in ("有", "列"))
+                and tail.startswith("的")
+                and (any(n in tail for n in words("noun", "clauses")) or not tail[1:].strip("。？?！!，, "))
+            ):
                 return True
     return None

@@ -69,5 +69,8 @@ class Plan:
         return out
 
     def restatement(self) -> str:
-        """The plan in words, for the chat's 理解为 line: 列出：任务 − 单位(市住房和城乡建设局)."""
-        return "；".join(f.describe() for f in self.filters)
+        """The plan for the chat's 理解为 line: its form, its filters and the words they were read from
+        (check：not unit(市水利局)、topic(随迁子女教育)（是不是）)."""
+        filters = "、".join(f.describe() for f in self.filters)
+        read = f"（{'、'.join(self.read)}）" if self.read else ""
+        return f"{self.form}：{filters}{read}" if filters else ""

@@ -58,7 +58,17 @@ def read_plan(q: Query) -> Plan | None:
     read = tuple(w for w in (asked, form_word) if w) + tuple(_filter_words(s, filters))
     single = bool(re.search(r"哪(一|个)(条|项)|\bwhich one\b", q.text, re.I))
     common = projection == "units" and not q.units and s.has("quantifier", "all")
-    return Plan(form, projection, "previous" if previous else "clauses", tuple(filters), q.within if previous else (), single, common, tuple(dict.fromkeys(read)), q.docs)
+    return Plan(
+        form,
+        projection,
+        "previous" if previous else "clauses",
+        tuple(filters),
+        q.within if previous else (),
+        single,
+        common,
+        tuple(dict.fromkeys(read)),
+        q.docs,
+    )
 
 
 def _has(filters: list[Filter], *kinds: str) -> bool:
@@ -236,7 +246,13 @@ def _topic(q: Query) -> str:
             continue
         if any(ch.isdigit() for ch in t) or all(ch in "年月日底末初前后内份" for ch in t):  # time, read by the deadline filter
             continue
-        if t in grammar or len(t.strip()) < 2 or all(ch in grammar for ch in t) or t.startswith(("哪", "几", "第")) or (t[0] in "不没未" and t[1:] in grammar):
+        if (
+            t in grammar
+            or len(t.strip()) < 2
+            or all(ch in grammar for ch in t)
+            or t.startswith(("哪", "几", "第"))
+            or (t[0] in "不没未" and t[1:] in grammar)
+        ):
             continue
         if t.startswith(demonstratives) and all(ch in CLASSIFIERS + "一几" for ch in t[1:]):
             continue
