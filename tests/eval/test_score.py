@@ -246,3 +246,15 @@ def test_compare_lists_questions_whose_class_changed():
     text = compare(before, after)
     assert text.startswith("2 questions changed class")
     assert "a [fact] pass → wrong: 甲 — cites [3]" in text and "b [fact] false refusal → pass: 乙" in text
+
+
+def test_the_evidence_that_decided_searched_answers_is_counted_and_printed():
+    from eval.report import table
+    from eval.score import Summary
+
+    summary = Summary("planqa")
+    for kind in ("exact+dense", "exact", "exact+dense", "", "refused: not covered"):
+        summary.decided(kind)
+    figures = summary.figures()
+    assert figures["decided_by"] == {"exact+dense": 2, "exact": 1, "refused: not covered": 1}
+    assert "2 exact+dense, 1 exact, 1 refused: not covered" in table([figures])
