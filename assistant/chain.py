@@ -210,11 +210,35 @@ def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
         hits = quoted
     if not evidence.ok and not quoted and answered:  # the whole rambles; one of its parts is answered
         return answered[0]
+    unaddressed = _unaddressed(knowledge, q) if not quoted else ""
+    if unaddressed:  # what the question is about is nowhere in the documents: say so, quote nothing
+        evidence = dataclasses.replace(evidence, ok=False, covered=False, missing=(unaddressed,), nearest=evidence.nearest or _nearest(hits))
     if not evidence.ok and not quoted and not (q.intent == "overview" and q.overview):
         answer = refusal(q, _absence(q, evidence))
     else:
         answer = _yes_or_no(knowledge, q, compose(knowledge, q, hits))
     return dataclasses.replace(answer, hits=tuple(hits))
+
+
+def _unaddressed(knowledge: Knowledge, q: Query) -> str:
+    """The question's focus — its most specific concept word (rarest in general Chinese) — when the
+    documents never use it and the lexicon maps it to nothing they use (校车, 物业费); else ''."""
+    if q.intent not in ("fact", "eligibility") or q.units or q.clauses:
+        return ""
+    asked = split_story(q.text).question or q.text  # the question's focus, not the story's (我跟着爸妈…)
+    found = expand(asked, knowledge)
+    focus = found.focus
+    if not focus or focus not in found.unknown or found.of(focus):
+        return ""
+    root = focus[:-1] if len(focus) > 2 or focus[-1] in NOUN_SUFFIXES else focus
+    return "" if focus[-1] in NOUN_SUFFIXES and root in knowledge.vocabulary else focus  # 巷子 is the plan's 巷
+
+
+NOUN_SUFFIXES = "子儿头"  # 巷子, 车子, 馒头: a noun suffix that leaves the root's meaning
+
+
+def _nearest(hits: list[Hit]) -> tuple[str, ...]:
+    return tuple(f"{h.part.path} {h.part.title}" for h in hits[:2] if h.part.kind == "clause")
 
 
 def _absence(q: Query, evidence: Evidence) -> str:
