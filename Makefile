@@ -20,10 +20,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Debian packages the browser tests need: Chromium and a CJK font (without it Chinese renders as boxes).
+# Debian packages the tests need: Chromium and a CJK font for the browser tests (without the font Chinese
+# renders as boxes), and libGL for OpenCV, which the bundled OCR models load scans with.
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/share/fonts/truetype/wqy/wqy-microhei.ttc >/dev/null 2>&1; then \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/share/fonts/truetype/wqy/wqy-microhei.ttc >/dev/null 2>&1 || ! ldconfig -p | grep -q libGL.so.1; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei libgl1 libglib2.0-0 >/dev/null; \
 	fi
 
 run: setup
