@@ -171,6 +171,7 @@ class LiveAssistant:
         self._reload_lock = threading.Lock()  # one build-and-swap at a time
         self._problem: PlanqaError | None = None  # why the index could not be (re)loaded, last time it was tried
         self._client: Any = None
+        self._folder = self._store_folder()
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
         self.reloads = 0
@@ -200,6 +201,10 @@ class LiveAssistant:
 
     def published(self) -> IndexInfo | None:
         """What the pointer names now (StoreUnavailableError when the Chroma server is away)."""
+        folder = self._store_folder()
+        if folder != self._folder:  # `planqa index --force` moved a damaged store aside: open the new one
+            forget_clients()
+            self._client, self._folder = None, folder
         if self._client is None:
             self._client = make_client(self.settings.chroma_path, self.settings.chroma_host, self.settings.chroma_port)
         try:
@@ -207,6 +212,15 @@ class LiveAssistant:
         except StoreUnavailableError:
             self._client = None  # connect afresh next time
             raise
+
+    def _store_folder(self) -> int | None:
+        """The embedded store's folder identity (its inode); None for a Chroma server or no folder."""
+        if self.settings is None or self.settings.chroma_host:
+            return None
+        try:
+            return self.settings.chroma_path.stat().st_ino
+        except OSError:
+            return None
 
     def reload(self, force: bool = False) -> bool:
         """Build a new Assistant from the published index, then swap it in; True when it was swapped.

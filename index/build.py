@@ -4,10 +4,8 @@ vectors come from the content-hash cache."""
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import os
-import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -28,7 +26,7 @@ from index.load import read_document
 from index.manifest import load_manifest
 from index.parse import parse_document
 from index.records import Chunk, DocumentMeta, ParsedDocument, Part, content_id
-from index.store import PREFIX, IndexInfo, active_info, chunk_metadata, publish, rows_digest
+from index.store import PREFIX, IndexInfo, active_info, chunk_metadata, is_disk_full, publish, rows_digest, store_failure
 
 Progress = Callable[[int, int], None]
 BATCH = 64
@@ -136,8 +134,10 @@ def build_index(
     try:
         with storage_errors(f"building the index ({name})", KEPT):
             info, embedded, cached = _write_collection(client, name, build_id, rows, docs, embeddings, embeddings_spec, progress)
-    except BaseException:
+    except BaseException as exc:
         _drop(client, name)  # a failed or interrupted build leaves nothing behind; the published index stays
+        if isinstance(exc, Exception) and type(exc).__module__.startswith("chromadb"):
+            raise store_failure(client, exc, f"building the index ({name})") from exc
         raise
     with storage_errors(f"publishing the index ({name})", KEPT):
         publish(client, info)
@@ -210,23 +210,9 @@ def storage_errors(what: str, kept: str = "") -> Iterator[None]:
     except PlanqaError:
         raise
     except Exception as exc:
-        if _is_disk_full(exc):
+        if is_disk_full(exc):
             raise StorageFullError(f"no space left on the device while {what}; free some space and run it again{f' ({kept})' if kept else ''}") from exc
         raise
-
-
-def _is_disk_full(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
-            return True
-        if isinstance(seen, sqlite3.OperationalError) and "full" in str(seen):
-            return True
-        text = str(seen).lower()
-        if "no space left" in text or "disk is full" in text or "database or disk is full" in text:
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 def _verify(collection: Any, rows: list[tuple[Chunk, Part, DocumentMeta]], embeddings: CachedEmbeddings) -> None:

@@ -4,6 +4,7 @@ digest of the published rows, so that an index damaged on disk is refused rather
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from index.calibrate import Calibration
-from index.errors import IndexDamagedError, IndexMismatchError, IndexMissingError, PlanqaError, StoreUnavailableError
+from index.errors import IndexDamagedError, IndexMismatchError, IndexMissingError, PlanqaError, StorageFullError, StoreUnavailableError
 from index.ledger import extract_part
 from index.lineage import ParentLink
 from index.records import Chunk, DocumentMeta, Part, Sentence, UnitRef
@@ -55,8 +56,11 @@ def make_client(path: str | Path | None = None, host: str | None = None, port: i
             return chromadb.HttpClient(host=host, port=port or 8000, settings=chroma_settings)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:
+        forget_clients()  # Chroma keeps a client that failed half-way and would hand it back next time
         if host:
             raise StoreUnavailableError(f"the Chroma server at {host}:{port or 8000} does not answer ({_reason(exc)})") from exc
+        if is_disk_full(exc):
+            raise StorageFullError(f"no space left on the device for the index in {path} ({_reason(exc)})") from exc
         raise IndexDamagedError(f"the index in {path} cannot be opened ({_reason(exc)}): {REBUILD}") from exc
 
 
@@ -79,6 +83,8 @@ def store_failure(client: Any, exc: Exception, what: str) -> PlanqaError:
         return exc
     if _is_remote(client) and _is_connection_error(exc):
         return StoreUnavailableError(f"the Chroma server does not answer while {what} ({_reason(exc)})")
+    if is_disk_full(exc):
+        return StorageFullError(f"no space left on the device while {what} ({_reason(exc)})")
     return IndexDamagedError(f"the index cannot be read while {what} ({_reason(exc)}): {REBUILD}")
 
 
@@ -97,6 +103,19 @@ def _is_connection_error(exc: BaseException) -> bool:
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, (httpx.TransportError, ConnectionError)) or "connect" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True when the exception (or one it came from) says the device is full, whoever noticed it (the OS, SQLite, Chroma)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        text = str(seen).lower()
+        if "no space left" in text or "disk is full" in text:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
@@ -206,9 +225,9 @@ def active_info(client: Any) -> IndexInfo | None:
     try:
         pointer = client.get_collection(POINTER)
     except Exception as exc:
-        if _is_remote(client) and _is_connection_error(exc):
-            raise store_failure(client, exc, "reading the published index") from exc
-        return None
+        if type(exc).__name__ == "NotFoundError" or "does not exist" in str(exc):
+            return None
+        raise store_failure(client, exc, "reading the published index") from exc
     md = pointer.metadata or {}
     if not md.get("collection"):
         return None

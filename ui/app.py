@@ -8,6 +8,7 @@ exits 0; the index is reloaded without a restart when another process publishes 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import signal
 import socket
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 CONCURRENCY_LIMIT = 4
 WARM_UP_QUESTION = texts.EXAMPLE_QUESTIONS_OFFICIALS[0]
 DRAIN_TIMEOUT_S = 30.0  # longest a SIGTERM waits for the requests in flight
+DRAIN_QUIET_S = 0.5  # and for this long without a request on the connections still open
 STREAM_GRACE_S = 5  # then the UI's open event streams are closed
 
 
@@ -118,21 +120,31 @@ class _Server:
 
         class Server(uvicorn.Server):
             def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-                if sig == signal.SIGTERM and not owner.stats.draining:
+                if sig == signal.SIGTERM and not owner.stats.draining and owner.loop is not None:
                     owner.stats.draining = True  # not passed on: uvicorn would re-raise it after shutting down
-                    threading.Thread(target=owner._drain, name="planqa-drain", daemon=True).start()
+                    owner.loop.call_soon_threadsafe(owner.stop_listening)
+                    threading.Thread(target=owner.drain, name="planqa-drain", daemon=True).start()
                     return
                 super().handle_exit(sig, frame)
 
             async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+                owner.loop = asyncio.get_running_loop()
                 await super().startup(sockets)
                 if self.started:
                     print(f"planqa: chat UI at {owner.url}", flush=True)
 
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.server: uvicorn.Server = Server(config)
 
-    def _drain(self) -> None:
-        if not self.stats.wait_idle(DRAIN_TIMEOUT_S):
+    def stop_listening(self) -> None:
+        """New connections are refused from now on; open ones still get their answer (or a 503)."""
+        for listener in self.server.servers:
+            listener.close()
+
+    def drain(self) -> None:
+        """Wait for the requests in flight, and for the open connections to have been told to close
+        (each request meanwhile gets a 503 with Connection: close), then stop."""
+        if not self.stats.wait_drained(DRAIN_QUIET_S, DRAIN_TIMEOUT_S):
             logging.getLogger(__name__).warning("stopping with %d request(s) still in flight after %.0f s", self.stats.in_flight, DRAIN_TIMEOUT_S)
         gradio = next((getattr(r, "app", None) for r in self.app.routes if hasattr(getattr(r, "app", None), "stop_event")), None)
         if gradio is not None:
@@ -157,9 +169,14 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _exit_quietly(sig: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
     """Serve the chat UI and the API until SIGTERM or Ctrl-C (the `planqa serve` command); builds the index if missing."""
     parse_auth(settings.ui_auth)  # a bad value is an error before anything loads
+    signal.signal(signal.SIGTERM, _exit_quietly)  # before uvicorn runs (and after, should it pass one on)
     sock = bind(host, port)
     print("planqa: opening the index (building it first if there is none)…", flush=True)
     loader = _AssistantLoader(settings)

@@ -13,6 +13,7 @@ import json
 import logging
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,12 +88,15 @@ class ServerStats:
     in_flight: int = 0
     verifier_drops: int = 0  # quotes or leads the citation check removed (assistant/verify.py)
     draining: bool = False
+    last_request: float = 0.0  # time.monotonic() when the last request came in
     _idle: threading.Condition = field(default_factory=threading.Condition, repr=False)
 
-    def started(self) -> None:
+    def started(self, counted: bool = True) -> None:
         with self._idle:
-            self.requests += 1
-            self.in_flight += 1
+            self.last_request = time.monotonic()
+            if counted:
+                self.requests += 1
+                self.in_flight += 1
 
     def finished(self) -> None:
         with self._idle:
@@ -100,10 +104,17 @@ class ServerStats:
             if self.in_flight == 0:
                 self._idle.notify_all()
 
-    def wait_idle(self, timeout_s: float) -> bool:
-        """Block until no request is in flight (True) or ``timeout_s`` passed (False)."""
+    def wait_drained(self, quiet_s: float, timeout_s: float) -> bool:
+        """Block until no request is in flight and none came in for ``quiet_s`` (True), or ``timeout_s`` passed (False)."""
+        deadline = time.monotonic() + timeout_s
         with self._idle:
-            return self._idle.wait_for(lambda: self.in_flight == 0, timeout=timeout_s)
+            while True:
+                now = time.monotonic()
+                if self.in_flight == 0 and now - self.last_request >= quiet_s:
+                    return True
+                if now >= deadline:
+                    return False
+                self._idle.wait(timeout=min(quiet_s, deadline - now))
 
     def to_json(self) -> dict[str, Any]:
         return {"requests": self.requests, "in_flight": self.in_flight, "refused": self.refused, "verifier_drops": self.verifier_drops}
@@ -145,6 +156,7 @@ class Guard:
         path: str = scope.get("path", "")
         headers = Headers(scope=scope)
         if self.stats.draining:
+            self.stats.started(counted=False)
             self.stats.refused += 1
             await _reply(send, 503, "planqa is shutting down; send the request again", {"connection": "close", "retry-after": "1"})
             return

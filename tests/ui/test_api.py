@@ -110,6 +110,7 @@ def test_load_20_clients_1000_questions_through_the_real_server(server, capsys):
     print("load:", result.summary())
     assert result.requests == 1000
     assert result.errors == 0, result.error_samples
+    assert result.verifier_drops == 0  # the server reports them (/api/stats), and none happened
 
 
 def test_load_test_refuses_non_loopback_targets():
