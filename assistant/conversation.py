@@ -221,9 +221,10 @@ def _counts(s: Sentence) -> bool:
 
 def _stands_alone_topic(q: Query, knowledge: Knowledge) -> bool:
     """Whether a question names a subject of its own besides its units (a specific topic word)."""
+    from assistant.reading.planner import topic_of
     from assistant.route import content_words
 
-    words = [w for w in content_words(q.topic) if len(w) > 1]
+    words = [w for w in content_words(topic_of(q)) if len(w) > 1]  # the topic, less what the grammar read (几个, 其中)
     return any(knowledge.bigram_idf.get(w[:2], knowledge.idf_cap) >= knowledge.idf_cap * 0.6 for w in words)
 
 

@@ -33,17 +33,23 @@ def after_word(s: Sentence, at: int, word: str) -> str:
     """What follows a question word: a few characters, or three English words."""
     if word.isascii():
         return " ".join(w.rstrip("s?.,") for w in s.lower[at:].split()[: 3 + word.count(" ")])
-    return s.text[at : at + len(word) + AFTER]
+    return re.split(r"[，,。？?！!；;]", s.text[at : at + len(word) + AFTER])[0]  # within its clause
+
+
+def asked_noun_in(near: str) -> str:
+    """The first records noun in what follows a question word: 'units', 'clauses' or ''."""
+    found = {k: min((near.find(n) for n in words("noun", k) if noun_in(n, near)), default=-1) for k in ("units", "clauses")}
+    found = {k: v for k, v in found.items() if v >= 0}
+    return min(found, key=lambda k: found[k]) if found else ""
 
 
 def asked_noun(s: Sentence) -> str:
     """The records noun a question word asks about: 'units' (哪些部门, 多少个单位, 责任单位是哪些),
     'clauses' (哪几条, 多少项任务) or ''."""
     for at, word in question_words(s):
-        near = after_word(s, at, word)
-        found = [k for k in ("units", "clauses") if any(noun_in(n, near) for n in words("noun", k))]
+        found = asked_noun_in(after_word(s, at, word))
         if found:
-            return min(found, key=lambda k: min(near.find(n) for n in words("noun", k) if noun_in(n, near)))
+            return found
         if not word.isascii():
             before = _nearest(s.text[max(0, at - BEFORE) : at])
             if before:
@@ -64,7 +70,7 @@ def who_span(s: Sentence) -> tuple[int, int] | None:
         near = after_word(s, at, word)
         if not word.isascii() and any(near[len(word) :].lstrip("一几个些").startswith(c) for c in words("ask", "org_classifier")):
             return at, at + len(word) + 2  # 哪家, 哪几家, 哪个局
-        if any(noun_in(n, near) for n in words("noun", "units")):
+        if asked_noun_in(near) == "units":
             return at, at + len(near) if not word.isascii() else at + len(word)
         before = s.text[max(0, at - BEFORE) : at]
         if not word.isascii() and _nearest(before) == "units":

@@ -35,7 +35,7 @@ def read_plan(q: Query) -> Plan | None:
     projection, asked = _projection(s, q)
     form, form_word = _form(s, q, projection)
     filters = _filters(s, q)
-    topic = _topic(q)
+    topic = topic_of(q)
     previous = bool(q.within)  # the conversation read a scope word (其中, 这些任务里) and set the base
     clause_scope = [f for f in filters if f.kind == "clause"]
     negated = any(f.negate for f in filters)
@@ -109,8 +109,11 @@ def judgement(s: Sentence) -> str:
     if opinion:
         return opinion[0][1]
     outcome = s.final("judgement", "outcome")
-    if outcome and s.has("judgement", "future_modal") and s.polar():
-        return outcome
+    if outcome and s.polar():
+        at = s.text.rfind(outcome)
+        before = s.text[max(0, at - 4) : at].lower()
+        if s.has("judgement", "future_modal") or any(m in before for m in words("judgement", "future_modal") if not m.isascii()):
+            return outcome  # 会涨吗, 能按时完成吗: a future outcome asked yes or no
     if s.has("persona", "first_person"):
         advice = s.find("judgement", "advice")
         choice = s.polar() or s.has("ask", "which", prefix=True) or "还是" in s.text
@@ -229,7 +232,7 @@ def _deadline(s: Sentence) -> Filter | None:
 GRAMMAR_SECTIONS = ("ask", "noun", "relate", "polarity", "quantifier", "scope")
 
 
-def _topic(q: Query) -> str:
+def topic_of(q: Query) -> str:
     """The question's topic: its content words, less every word the grammar read (question words,
     polarity, quantifiers, scope words, demonstratives, ordinals, the nouns and verbs of the records);
     an English question's as the plan's own terms for them."""
