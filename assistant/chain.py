@@ -64,7 +64,7 @@ def understand_question(knowledge: Knowledge, question: str, docs: tuple[str, ..
     ctx = context_for(knowledge.units, knowledge.parts, home, knowledge.vocabulary, known_places(knowledge.documents))
     query = understand(question or "", text, ctx, scope)
     if query.intent != "out_of_scope":  # what the lexicon read the question's words as (医保→医疗保险)
-        query = dataclasses.replace(query, lexicon=expand(text, knowledge).shown())
+        query = dataclasses.replace(query, lexicon=_shown(expand(text, knowledge)))
     if scope and not docs:
         query = dataclasses.replace(query, search_text=strip_places(query.search_text, knowledge.documents))
     return query, cut
@@ -128,6 +128,18 @@ def _question_decides(knowledge: Knowledge, query: Query, story: Story, docs: tu
     if query.elsewhere and not asked.elsewhere:
         return dataclasses.replace(asked, asked=query.asked, search_text=f"{asked.search_text} {story.situation}")
     return query
+
+
+SHOWN_KINDS = ("abbreviation", "reviewed", "thesaurus", "glossary")  # readings close enough to show as 理解为
+
+
+def _shown(found: Any) -> str:
+    """The lexicon's close readings of the question's words (医保→医疗保险), for 理解为."""
+    by_word: dict[str, list[str]] = {}
+    for e in found.expansions:
+        if e.kind in SHOWN_KINDS and not re.search(r"[\d第]", e.word):
+            by_word.setdefault(e.word, []).append(e.term)
+    return "；".join(f"{w}→{'、'.join(ts[:3])}" for w, ts in by_word.items())
 
 
 def _from_plan(knowledge: Knowledge, q: Query) -> Answer | None:

@@ -87,3 +87,16 @@ def test_a_refinement_narrows_the_previous_answer(assistant):
     earlier = {c.clause for c in assistant.ask(history[0]).citations}
     answer = assistant.ask("其中哪一条跟燃气安全有关？", history=history)
     assert cited(answer) and cited(answer) <= earlier and len(cited(answer)) == 1
+
+
+def test_a_question_about_what_the_documents_never_mention_names_it_and_the_nearest(assistant):
+    answer = assistant.ask("社区里有没有给老人修无障碍坡道的计划？")
+    assert answer.refused and not answer.citations
+    assert "无障碍" in answer.text or "文件中未找到" in answer.text
+
+
+def test_a_follow_up_that_only_counts_counts_the_last_answer(assistant):
+    history = ["（二十一）的责任单位有哪些？"]
+    answer = assistant.ask("一共几个？", history=history)
+    units = next(p for p in assistant.knowledge.parts if p.number == 21).units
+    assert f"{len(units)}个" in answer.text.split("\n")[0]
