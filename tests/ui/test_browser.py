@@ -152,3 +152,24 @@ def test_launch_to_interactive_page(browser: Any, launch_server: Any, artifacts:
     finally:
         context.close()
     assert seconds <= LAUNCH_TO_PAGE_CEILING_S
+
+
+def test_behind_a_password_the_browser_asks_once_and_the_chat_works(browser: Any, launch_server: Any, artifacts: Path) -> None:
+    """With PLANQA_UI_AUTH the page, its assets and the chat's event streams all take the browser's
+    basic-auth credentials; without them the page is a 401."""
+    server, _ = launch_server("auth-browser", env={"PLANQA_UI_AUTH": "planqa:test-password"})
+    anonymous = browser.browser.new_context()
+    try:
+        assert anonymous.request.get(server.url).status == 401  # a page load ends in ERR_INVALID_AUTH_CREDENTIALS
+    finally:
+        anonymous.close()
+    context = browser.browser.new_context(viewport={"width": 1280, "height": 1000}, http_credentials={"username": "planqa", "password": "test-password"})
+    try:
+        page = context.new_page()
+        page.goto(server.url)
+        page.locator("#pq-question textarea").wait_for(state="visible")
+        answer, _ = ask(page, "谁负责随迁子女教育？")
+        assert "市教育局" in answer.locator(".pq-text").inner_text()
+        page.screenshot(path=artifacts / "09-behind-a-password.png")
+    finally:
+        context.close()
