@@ -20,7 +20,7 @@ from assistant.compose import compose, refusal
 from assistant.evidence import Evidence, assess
 from assistant.knowledge import Knowledge
 from assistant.ledger import ledger_answer
-from assistant.lexicon import expand
+from assistant.lexicon import SPECIFIC, expand
 from assistant.llm import answer_with_llm
 from assistant.reading.planner import read_plan
 from assistant.reading.story import Story, split_story
@@ -38,6 +38,7 @@ from assistant.scope import (
 )
 from assistant.understand import Query, context_for, language_of, understand
 from assistant.verify import verify
+from index.lexical import general_frequency
 
 # Intents whose questions may ask for the task ledger's targets, time nodes or projects.
 LEDGER_INTENTS = ("by_unit", "fact", "topic", "eligibility")
@@ -228,7 +229,12 @@ def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
     if not evidence.ok and not quoted and not (q.intent == "overview" and q.overview):
         answer = refusal(q, _absence(q, evidence))
     else:
-        answer = _yes_or_no(knowledge, q, compose(knowledge, q, hits))
+        answer = compose(knowledge, q, hits)
+        off = _off_focus(knowledge, q, answer) if not quoted else ""
+        if off:  # the passage found is not about what the question is about: say so, quote nothing
+            miss = dataclasses.replace(evidence, covered=False, missing=(off,), nearest=evidence.nearest or _nearest(hits))
+            return dataclasses.replace(refusal(q, _absence(q, miss)), hits=tuple(hits))
+        answer = _yes_or_no(knowledge, q, answer)
     return dataclasses.replace(answer, hits=tuple(hits))
 
 
@@ -244,6 +250,34 @@ def _unaddressed(knowledge: Knowledge, q: Query) -> str:
         return ""
     root = focus[:-1] if len(focus) > 2 or focus[-1] in NOUN_SUFFIXES else focus
     return "" if focus[-1] in NOUN_SUFFIXES and root in knowledge.vocabulary else focus  # 巷子 is the plan's 巷
+
+
+def _off_focus(knowledge: Knowledge, q: Query, answer: Answer) -> str:
+    """The question's focus when the clause the answer cites says nothing of it — not the word, its
+    root, nor any of the documents' words the lexicon maps it to; else ''."""
+    if q.intent not in ("fact", "eligibility") or q.units or q.clauses or not answer.citations:
+        return ""
+    asked = split_story(q.text).question or q.text
+    found = expand(asked, knowledge)
+    focus = found.focus
+    if not focus or general_frequency(focus) >= SPECIFIC or focus.startswith(ASKING):
+        return ""
+    cited = "".join(c.text for c in answer.citations)
+    forms = {focus, *(e.term for e in found.of(focus))}
+    if focus[-1] in NOUN_SUFFIXES:
+        forms.add(focus[:-1])
+    return "" if any(f in cited for f in forms) or _pairs_in(focus, cited) else focus
+
+
+def _pairs_in(word: str, text: str) -> bool:
+    """Whether a compound's parts stand in the text: each two-character morpheme of a longer word
+    (医疗机构 in 医疗卫生机构), each character of a two-character one (街巷 in 食品街…建兴巷)."""
+    if len(word) == 2:
+        return all(ch in text for ch in word)
+    return all(word[i : i + 2] in text for i in range(0, len(word) - 1, 2))  # 医疗机构 in 医疗卫生机构
+
+
+ASKING = ("多", "几", "哪", "什么", "怎")  # 多长时间, 几年: words that ask, not what is asked about
 
 
 NOUN_SUFFIXES = "子儿头"  # 巷子, 车子, 馒头: a noun suffix that leaves the root's meaning
