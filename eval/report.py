@@ -17,6 +17,7 @@ ROWS = (
     ("median_fact_answer_chars", "median fact answer (chars)", "int"),
     ("latency_p50_ms", "latency p50 (ms)", "ms"),
     ("latency_p95_ms", "latency p95 (ms)", "ms"),
+    ("verifier_drops", "verifier drops", "int"),
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +13,35 @@ from eval.dataset import Question, load_dataset
 from eval.score import Summary, judge
 
 
+class _Drops(logging.Handler):
+    """Counts the citation check's drops (assistant/verify.py logs each quote or lead it removes)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += record.getMessage().startswith("dropped ")
+
+
 def run_assistant(assistant: Assistant, questions: list[Question], k: int) -> tuple[list[dict[str, Any]], Summary, list[dict[str, Any]]]:
     """Results lines, the summary, and the failures, for planqa itself (same path as `planqa ask`)."""
     results, failures = [], []
     summary = Summary("planqa")
+    drops = _Drops()
+    verify_log = logging.getLogger("assistant.verify")
+    verify_log.addHandler(drops)
+    try:
+        _run(assistant, questions, k, summary, results, failures)
+    finally:
+        verify_log.removeHandler(drops)
+    summary.verifier_drops = drops.count
+    return results, summary, failures
+
+
+def _run(
+    assistant: Assistant, questions: list[Question], k: int, summary: Summary, results: list[dict[str, Any]], failures: list[dict[str, Any]]
+) -> None:
     for q in questions:
         answer = assistant.ask(q.question, k, history=conversation(assistant, q.history, k))
         result = {"id": q.id, **answer.to_json()}
@@ -28,7 +54,6 @@ def run_assistant(assistant: Assistant, questions: list[Question], k: int) -> tu
         results.append({**result, "type": q.type, "passed": verdict.passed, "class": verdict.kind, "reason": verdict.reason})
         if not verdict.passed:
             failures.append({"id": q.id, "type": q.type, "question": q.question, "class": verdict.kind, "reason": verdict.reason})
-    return results, summary, failures
 
 
 def evidence_kind(assistant: Assistant, answer: Any) -> str:

@@ -233,6 +233,7 @@ class Summary:
     false_refusals: int = 0
     answerable: int = 0
     classes: dict[str, int] = field(default_factory=dict)  # failures by class (false refusal, wrong, incomplete)
+    verifier_drops: int = 0  # quotes or leads the citation check removed (the composer should write none)
     latencies: list[float] = field(default_factory=list)
     lead_checked: int = 0  # answered fact / eligibility questions with answer_contains
     lead_holds: int = 0  # … whose first line (≤ LEAD_LIMIT characters) holds every fragment
@@ -275,6 +276,7 @@ class Summary:
             "system": self.name,
             "questions": self.total,
             "pass_rate": self.passed / self.total if self.total else 0.0,
+            "verifier_drops": self.verifier_drops,
             "by_type": {t: c[0] / c[1] for t, c in sorted(self.by_type.items())},
             "by_type_counts": {t: f"{c[0]}/{c[1]}" for t, c in sorted(self.by_type.items())},
             "recall_at_k": mean(self.recall),
