@@ -116,7 +116,7 @@ def resolve_followup(
         first = answer.text.split("\n", 1)[0]
         named = tuple(dict.fromkeys(m.name for m in find_units(first, knowledge.units) if m.name))
         state.append(Turn(query, cited, named))
-    resolved = standalone_question(question, state, knowledge, docs)
+    resolved = standalone_question(_ours(question, turns, knowledge), state, knowledge, docs)
     query = _within(understand_question(knowledge, resolved.text, docs)[0], resolved.within)
     shown = (
         resolved.text
@@ -232,6 +232,36 @@ def _section_of(knowledge: Knowledge, number: int) -> str:
     """The part (一…七) a clause of the primary document stands in."""
     part = next((p for p in knowledge.parts if p.kind == "clause" and p.number == number), None)
     return part.path.split("（")[0] if part is not None else ""
+
+
+OURS = re.compile(r"(?:我们|咱们|我家|咱)(?:的|这个|那个)?([\u4e00-\u9fff]?[乡镇村区县委局办会])")
+PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:乡|镇|村|街道|社区)")
+
+
+def _ours(question: str, earlier: list[str], knowledge: Knowledge) -> str:
+    """我们行委 / 我们乡 / 咱们镇: the asker's own body or place, as an earlier message told it (我是东城区
+    行政委员会的工作人员 → 东城区行政委员会; 我是大格勒乡种枸杞的 → 大格勒乡): a name that holds the
+    word's characters in order, its last one near the name's end."""
+    m = OURS.search(question)
+    if not m:
+        return question
+    word = m.group(1)
+    for text in reversed(earlier):
+        names = [u.name for u in find_units(text, knowledge.units) if u.name]
+        names += [p.lstrip("我是在从住来的家") for p in PLACE.findall(text)]
+        for name in names:
+            if len(name) > len(word) and _in_order(word, name) and word[-1] in name[-4:]:
+                return question[: m.start()] + name + question[m.end() :]
+    return question
+
+
+def _in_order(word: str, name: str) -> bool:
+    at = 0
+    for ch in word:
+        at = name.find(ch, at) + 1
+        if not at:
+            return False
+    return True
 
 
 def _units_for(pronoun: str, turn: Turn, state: list[Turn] | None = None) -> tuple[str, ...]:

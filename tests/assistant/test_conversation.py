@@ -66,3 +66,13 @@ def test_history_is_bounded_and_malformed_history_is_an_error():
         user_turns([{"role": "robot", "content": "x"}], 6, 4000)
     with pytest.raises(HistoryError):
         user_turns("not a list", 6, 4000)  # type: ignore[arg-type]
+
+
+def test_our_body_or_place_is_the_one_an_earlier_message_told(assistant):
+    """我们行委 / 我们镇: the asker's own body or place, from what they said of themselves."""
+    history = ["我在西城区行政委员会上班"]
+    answer = assistant.ask("我们行委负责哪些任务？", history=history)
+    named = {p.number for p in assistant.knowledge.parts if "西城区行政委员会" in p.unit_names}
+    assert {c.clause for c in answer.citations} == named
+    answer = assistant.ask("那我们乡有什么发展方向？", history=["我是乌图美仁乡的牧民"])
+    assert "乌图美仁乡" in answer.standalone
