@@ -121,7 +121,7 @@ class _Server:
         class Server(uvicorn.Server):
             def handle_exit(self, sig: int, frame: FrameType | None) -> None:
                 if sig == signal.SIGTERM and not owner.stats.draining and owner.loop is not None:
-                    owner.stats.draining = True  # not passed on: uvicorn would re-raise it after shutting down
+                    owner.stats.stop()  # not passed on: uvicorn would re-raise it after shutting down
                     owner.loop.call_soon_threadsafe(owner.stop_listening)
                     threading.Thread(target=owner.drain, name="planqa-drain", daemon=True).start()
                     return

@@ -29,6 +29,9 @@ DRAIN_BYTES = 64 << 20  # an oversized body up to this size is read and dropped,
 # Long-lived streams that shutdown does not wait for (uvicorn closes them after a short grace period).
 STREAMS = ("/gradio_api/queue/data", "/gradio_api/heartbeat/", "/gradio_api/stream/")
 SESSION_COOKIE = "planqa-session"
+# After SIGTERM the listener closes at once, but requests already sent on open connections may not
+# have been read yet (the loop is busy under load): for this long they are still answered.
+STOP_GRACE_S = 1.0
 REALM = 'Basic realm="planqa", charset="UTF-8"'
 
 
@@ -87,9 +90,21 @@ class ServerStats:
     refused: int = 0  # answered 503 because the server was shutting down
     in_flight: int = 0
     verifier_drops: int = 0  # quotes or leads the citation check removed (assistant/verify.py)
-    draining: bool = False
+    stopping_since: float | None = None  # time.monotonic() of the SIGTERM
     last_request: float = 0.0  # time.monotonic() when the last request came in
     _idle: threading.Condition = field(default_factory=threading.Condition, repr=False)
+
+    @property
+    def draining(self) -> bool:
+        return self.stopping_since is not None
+
+    def stop(self) -> None:
+        """Shutdown begins: /healthz says so at once; requests are refused after STOP_GRACE_S."""
+        self.stopping_since = time.monotonic()
+
+    def refusing(self) -> bool:
+        """True once requests are refused: the grace after the signal lets those already sent finish."""
+        return self.stopping_since is not None and time.monotonic() - self.stopping_since > STOP_GRACE_S
 
     def started(self, counted: bool = True) -> None:
         with self._idle:
@@ -155,7 +170,7 @@ class Guard:
             return
         path: str = scope.get("path", "")
         headers = Headers(scope=scope)
-        if self.stats.draining:
+        if self.stats.refusing():
             self.stats.started(counted=False)
             self.stats.refused += 1
             await _reply(send, 503, "planqa is shutting down; send the request again", {"connection": "close", "retry-after": "1"})
