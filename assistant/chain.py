@@ -218,6 +218,8 @@ def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
         if len(answered) > 1:
             return _joined(parts[0], answered)
     hits, evidence = _search_primary_first(knowledge, q, k, models)
+    if q.intent == "lineage" and q.clauses:  # the clause is named: its parents are records, whatever the search found
+        return dataclasses.replace(compose(knowledge, q, hits), hits=tuple(hits))
     quoted = _quoted_parts(knowledge, q, hits)
     if quoted:  # a phrase quoted from the documents is evidence enough: answer from where it stands
         hits = quoted
@@ -306,10 +308,15 @@ def _yes_or_no(knowledge: Knowledge, q: Query, answer: Answer) -> Answer:
         return answer
     from assistant.route import content_words
 
+    lead = answer.lead or answer.text.split("\n", 1)[0]
+    found = expand(split_story(q.text).question or q.text, knowledge)
+    focus = found.focus
+    forms = {focus, *(e.term for e in found.of(focus))} if focus else set()
+    if forms and not any(f in lead for f in forms) and not _pairs_in(focus, lead):
+        return answer  # the lead does not speak of what is asked: no yes or no on its strength
     evidence = "".join(quote for c in answer.citations for quote in c.quotes) or answer.text
     yes = verdict(q.text, evidence, [w for w in content_words(q.topic) if len(w) > 1])
     word = (prompts.PLAN_YES_EN if yes else prompts.PLAN_NO_EN) if q.language == "en" else (prompts.PLAN_YES if yes else prompts.PLAN_NO)
-    lead = answer.lead or answer.text.split("\n", 1)[0]
     return dataclasses.replace(answer, text=word + answer.text, lead=word + lead)
 
 
