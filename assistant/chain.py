@@ -243,8 +243,8 @@ def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
 def _unaddressed(knowledge: Knowledge, q: Query) -> str:
     """The question's focus — its most specific concept word (rarest in general Chinese) — when the
     documents never use it and the lexicon maps it to nothing they use (校车, 物业费); else ''."""
-    if q.intent not in ("fact", "eligibility") or q.units or q.clauses:
-        return ""
+    if q.intent not in ("fact", "eligibility") or q.units or q.clauses or len(q.parts) > 1:
+        return ""  # a question that asks several things is answered from the part the documents cover
     asked = split_story(q.text).question or q.text  # the question's focus, not the story's (我跟着爸妈…)
     found = expand(asked, knowledge)
     focus = found.focus
@@ -257,7 +257,7 @@ def _unaddressed(knowledge: Knowledge, q: Query) -> str:
 def _off_focus(knowledge: Knowledge, q: Query, answer: Answer) -> str:
     """The question's focus when the clause the answer cites says nothing of it — not the word, its
     root, nor any of the documents' words the lexicon maps it to; else ''."""
-    if q.intent not in ("fact", "eligibility") or q.units or q.clauses or not answer.citations:
+    if q.intent not in ("fact", "eligibility") or q.units or q.clauses or not answer.citations or len(q.parts) > 1:
         return ""
     asked = split_story(q.text).question or q.text
     found = expand(asked, knowledge)
