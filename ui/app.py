@@ -17,6 +17,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from assistant.settings import Settings
+from index.fetch import MAX_BYTES
 from index.errors import SettingsError
 from ui import texts
 from ui.guard import ServerStats
@@ -100,6 +101,7 @@ def build_server(settings: Settings, live: LiveAssistant, stats: ServerStats | N
         enable_monitoring=False,
         footer_links=["api"],
         allowed_paths=[str(settings.data_dir / EXPORTS)],
+        max_file_size=MAX_BYTES,  # an oversized upload is refused as it arrives, not after (ui/files.py says why)
         theme=make_theme(),
         css=CSS,
     )
