@@ -17,8 +17,8 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from assistant.settings import Settings
-from index.fetch import MAX_BYTES
 from index.errors import SettingsError
+from index.fetch import MAX_BYTES
 from ui import texts
 from ui.guard import ServerStats
 
