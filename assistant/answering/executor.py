@@ -76,7 +76,7 @@ def execute(knowledge: Knowledge, plan: Plan) -> Result:
         keep = {p.id for p in topic_parts}
         selected = [p for p in selected if p.id in keep]
     # The units of a named clause (（二十）除了发改委还有哪些单位): the unit filters act on its units, not on it.
-    on_units = plan.projection == "units" and bool(plan.filters_of("clause"))
+    on_units = plan.projection == "units" and bool(plan.filters_of("clause")) and plan.form != "check"
     for f in plan.filters:
         if f.kind != "topic" and not (on_units and f.kind == "unit"):
             selected = [p for p in selected if _passes(knowledge, p, f) != f.negate]

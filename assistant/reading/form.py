@@ -70,10 +70,11 @@ def who_span(s: Sentence) -> tuple[int, int] | None:
         near = after_word(s, at, word)
         if not word.isascii() and any(near[len(word) :].lstrip("一几个些").startswith(c) for c in words("ask", "org_classifier")):
             return at, at + len(word) + 2  # 哪家, 哪几家, 哪个局
-        if asked_noun_in(near) == "units":
+        after = asked_noun_in(near)
+        if after == "units":
             return at, at + len(near) if not word.isascii() else at + len(word)
         before = s.text[max(0, at - BEFORE) : at]
-        if not word.isascii() and _nearest(before) == "units":
+        if not after and not word.isascii() and _nearest(before) == "units":  # 几项 asks for tasks whatever precedes
             noun = max(before.rfind(n) for n in words("noun", "units"))
             return at - len(before) + noun, at + len(word)
     m = re.search(r"责任(单位|部门)[呢是为有]?[？?\s]*$", s.text)
@@ -135,10 +136,7 @@ def units_noted(s: Sentence, unit_named: bool = False) -> bool | None:
                 return False
             # 列有责任单位的任务, 只算有责任单位的: the noun qualifies the tasks (not 都有的责任单位是哪些)
             tail = s.text[m.end() : m.end() + 6]
-            if (
-                any(v in head for v in ("有", "列"))
-                and tail.startswith("的")
-                and (any(n in tail for n in words("noun", "clauses")) or not tail[1:].strip("。？?！!，, "))
-            ):
+            ends = not tail.strip("。？?！!，, ") or not tail[1:].strip("。？?！!，, ")  # …有没有列明责任单位？ / 只算有责任单位的。
+            if any(v in head for v in ("有", "列")) and (tail.startswith("的") and any(n in tail for n in words("noun", "clauses")) or ends):
                 return True
     return None

@@ -58,8 +58,9 @@ class Sentence:
     def lower(self) -> str:
         return self.text.lower()
 
-    def find(self, section: str, role: str, prefix: bool = False) -> list[tuple[int, str]]:
-        """Where the role's words stand in the text, as (offset, word), in reading order."""
+    def find(self, section: str, role: str, prefix: bool = False, inside: bool = False) -> list[tuple[int, str]]:
+        """Where the role's words stand in the text, as (offset, word), in reading order. ``prefix``: a
+        one-character word may begin a longer one (哪 in 哪些); ``inside``: end one (涨 in 会涨)."""
         found: list[tuple[int, str]] = []
         for word in words(section, role):
             if word.isascii():
@@ -67,15 +68,19 @@ class Sentence:
             elif len(word) > 1:
                 found += [(m.start(), word) for m in re.finditer(re.escape(word), self.text)]
             else:
-                found += [(s, word) for t, s in zip(self.tokens, self.starts) if t == word or (prefix and t.startswith(word))]
+                found += [
+                    (s + (len(t) - 1 if inside and t.endswith(word) else 0), word)
+                    for t, s in zip(self.tokens, self.starts)
+                    if t == word or (prefix and t.startswith(word)) or (inside and t.endswith(word))
+                ]
         return sorted(set(found))
 
     def has(self, section: str, role: str, prefix: bool = False) -> bool:
         return bool(self.find(section, role, prefix))
 
     def final(self, section: str, role: str) -> str:
-        """A role word that ends a clause (the predicate of a question: 方案好不好？, 能按时完成吗？), or ''."""
-        for at, word in self.find(section, role):
+        """A role word that ends a clause (the predicate of a question: 方案好不好？, 能按时完成吗？, 会涨吗？), or ''."""
+        for at, word in self.find(section, role, inside=True):
             rest = self.text[at + len(word) :]
             tail = CLAUSE_END.split(rest, maxsplit=1)[0]
             if not tail.strip(FINAL_PARTICLES) or tail.strip(FINAL_PARTICLES) in ("得了", "得到"):
@@ -88,12 +93,13 @@ class Sentence:
         if m:
             return m.group(0)
         for at, word in self.find("ask", "particle"):
-            if not self.text[at + 1 :].strip(FINAL_PARTICLES):
+            rest = CLAUSE_END.split(self.text[at + len(word) :], maxsplit=1)[0]  # final in its clause (…吗？方案里怎么说？)
+            if not rest.strip(FINAL_PARTICLES) and (self.text[at + len(word) : at + len(word) + 1] in "？?" or not self.text[at + len(word) :].strip(FINAL_PARTICLES)):
                 return word
         whether = self.find("ask", "whether")
         if whether:
             return whether[0][1]
-        first = re.match(r"\s*([a-z']+)", self.lower)
+        first = re.match(r"\s*(?:(?:and|so|but|then|also|ok|okay)[\s,]+)?([a-z']+)", self.lower)  # (and) does it…?
         if first and first.group(1) in words("ask", "polar_en"):
             return first.group(1)
         return ""
