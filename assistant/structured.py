@@ -178,8 +178,9 @@ def unit_counts(knowledge: Knowledge, docs: tuple[str, ...]) -> Counter[str]:
 
 
 def ranking(knowledge: Knowledge, q: Query, docs: tuple[str, ...]) -> Answer | None:
-    """Which department has the most (or fewest) tasks, or which clause names the most (fewest) units."""
-    clauses = doc_clauses(knowledge, docs)
+    """Which department has the most (or fewest) tasks, or which clause names the most (fewest) units;
+    among the clauses of a named part or of the last answer (这部分的三项任务里, 其中) when the question sets one."""
+    clauses = [p for p in doc_clauses(knowledge, docs, q.within) if not q.sections or any(p.path.startswith(f"{s}（") for s in q.sections)]
     if q.target == "units":
         counts = unit_counts(knowledge, docs)
         for unit in q.units:  # 除了…以外

@@ -30,6 +30,8 @@ def read_plan(q: Query) -> Plan | None:
     declined = judgement(s)
     if declined:
         return Plan("decline", "span", read=(declined,))
+    if q.intent == "ranking":  # the most / fewest: a ranking the plan does not express; the ranking route ranks, in scope
+        return None
     if _asks_basis(s):
         return Plan("lookup", "metadata", read=tuple(w for _, w in s.find("relate", "basis")))
     projection, asked = _projection(s, q)
