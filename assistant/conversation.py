@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistant import prompts
-from assistant.entities import chinese_number, find_units, numeral
+from assistant.entities import find_units, numeral
+from assistant.reading import pointing
 from assistant.reading.grammar import Sentence
 from assistant.route import normalise
 from assistant.scope import mentioned_documents
@@ -27,30 +28,7 @@ if TYPE_CHECKING:
 
 History = Sequence[Any]  # earlier user questions (str) or OpenAI-style messages ({"role", "content"})
 
-NEW_SUBJECT = re.compile(r"换个(话题|问题)|另外问|另一个问题|new question|another question|change the subject", re.I)
-UNIT_PRONOUN = re.compile(
-    r"两者|二者|两个部门|两个单位|该(部门|单位|局|委)|这(个|些)?(部门|单位)|那(个|些)?(部门|单位)|他们俩|它们|他们|它|\b(it|they|them|this (department|bureau|unit))\b",
-    re.I,
-)
-AMONG_UNITS = re.compile(r"(他们|它们|这些部门|这些单位|上述部门|上述单位)(当中|之中|中|里)的?")
-WITHIN = re.compile(
-    r"^(其中|这其中|在这些(条款|任务|条)?(里|中|当中)|这些(条款|任务|条)(里|中|当中))[，,]?|\b(among them|of these|among these)\b[,]?", re.I
-)
-SECTION_DEIXIS = re.compile(r"(这|那|该|上述)(一)?(个)?部分|\b(this|that) (part|section)\b", re.I)
-DOC_DEIXIS = re.compile(r"(那个|这个|该|上述|那份|这份)(文件|方案|通知|计划|实施方案)|\b(that|this) (document|plan)\b", re.I)
-BOTH_CLAUSES = re.compile(r"(这|那|上面|上述|前面)(两|俩|2)(条|项|个任务|个)")
-ASKS = re.compile(r"哪|什么|谁|多少|几|吗|怎么|如何|\b(what|which|who|how)\b", re.I)
-CLAUSE_DEIXIS = re.compile(
-    r"(这|那|该|上面|上述|前面|刚才)(一)?(那)?(条|项|款|个任务|项任务|条任务)|上一条|这里面|里面|\bthis (clause|item|task)\b|\bthat (clause|item|task)\b",
-    re.I,
-)
-ORDINAL_PICK = re.compile(
-    r"第([一二三四五六七八九十\d]+)个|(?<=其中)第([一二三四五六七八九十\d]+)(?:条|项)|\b(first|second|third|fourth|fifth) one\b", re.I
-)
-ELLIPSIS = re.compile(r"^(那|那么|还有|另外|and|what about|how about)?\s*(?P<x>.{1,30}?)\s*(呢|怎么样|如何|\?)?\s*[？?]?$", re.I)
-MORE = re.compile(r"^(还有|其他|其它|别的)(的|呢|吗|哪些)*[？?]?$|^(anything else|what else|more)\??$", re.I)
 CLAUSE_PATH = re.compile(r"[一二三四五六七八九十]+（([一二三四五六七八九十]+)）")
-ENGLISH_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 
 
 class HistoryError(ValueError):
@@ -106,8 +84,8 @@ def resolve_followup(
     if not turns:
         return None, ""
     state: list[Turn] = []
-    for asked in turns:
-        resolved = standalone_question(asked, state, knowledge, docs)
+    for i, asked in enumerate(turns):
+        resolved = standalone_question(_ours(asked, turns[:i], knowledge), state, knowledge, docs)
         query = _within(understand_question(knowledge, resolved.text, docs)[0], resolved.within)
         # The earlier answer is recomputed (deterministic, and cheap): the client's copy of it is data,
         # never trusted for what it cited.
@@ -145,51 +123,60 @@ def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, 
     from assistant.chain import understand_question
 
     text, _ = normalise(question, knowledge.settings.max_question_chars)
-    if not state or NEW_SUBJECT.search(text):
-        return Resolved(NEW_SUBJECT.sub("", text).strip(" ，,。") or text)
+    said = Sentence.of(text)
+    if not state or pointing.fresh(said):
+        return Resolved(pointing.fresh(said) or text)
     alone, _ = understand_question(knowledge, text, docs)
     last = state[-1]
     if alone.intent == "out_of_scope" and alone.reason.startswith("about "):
         return Resolved(text)  # another place: refused as it stands
-    pick = ORDINAL_PICK.search(text)
+    scope = pointing.leading_scope(said)
+    pick = pointing.ordinal(said)
     if pick and last.cited:
-        n = chinese_number(pick.group(1) or pick.group(2) or "") if not pick.group(3) else ENGLISH_ORDINALS[pick.group(3).lower()]
+        words, n = pick
         if n and n <= len(last.cited):
-            return Resolved(WITHIN.sub("", text).replace(pick.group(0), f"第{numeral(last.cited[n - 1])}条"))
-    within = last.cited if WITHIN.search(text) and len(last.cited) > 1 else ()
-    text = WITHIN.sub("", text) if within else text
-    said = Sentence.of(text)
+            plain = text[: scope[0]] + text[scope[1] :] if scope else text
+            return Resolved(plain.replace(words, f"第{numeral(last.cited[n - 1])}条"))
+    within = last.cited if scope and len(last.cited) > 1 else ()
+    if within and scope:
+        text = text[: scope[0]] + text[scope[1] :]
+        said = Sentence.of(text)
     if not within and len(last.cited) > 1 and said.has("scope", "previous"):  # 这几条 / those: the last answer's clauses
         within = last.cited
-    both = BOTH_CLAUSES.search(text)
+    pointed = pointing.pointers(said)
+    both = next((p for p in pointed if p.kind == "clause" and p.count == 2), None)
     if both:
         recent = _recent_clauses(state, 2)
         if len(recent) == 2:
-            return Resolved(text.replace(both.group(0), "和".join(f"第{numeral(n)}条" for n in recent)))
-    part_deixis = SECTION_DEIXIS.search(text)
-    if part_deixis and not alone.sections:  # 这部分 / this part: the part the last turn was about
+            return Resolved(text.replace(both.span(text), "和".join(f"第{numeral(n)}条" for n in recent)))
+    part = next((p for p in pointed if p.kind == "part"), None)
+    if part and not alone.sections:  # 这部分 / this part: the part the last turn was about
         sections = last.query.sections or tuple(dict.fromkeys(_section_of(knowledge, n) for n in last.cited))
         if len(sections) == 1 and sections[0]:
-            return Resolved(text.replace(part_deixis.group(0), f"第{sections[0]}部分", 1), within)
-    doc_deixis = DOC_DEIXIS.search(text)
+            return Resolved(text.replace(part.span(text), f"第{sections[0]}部分", 1), within)
+    document = next((p for p in pointed if p.kind == "document"), None)
     # 那个文件: the document the last turn named carries over, unless the question names its own (青海省那个实施方案)
-    if doc_deixis and not mentioned_documents(text, knowledge.documents):
+    if document and not mentioned_documents(text, knowledge.documents):
         named = mentioned_documents(last.query.text, knowledge.documents)
         if named:
-            return Resolved(text.replace(doc_deixis.group(0), named[0].number, 1), within)
-    if CLAUSE_DEIXIS.search(text) and last.cited:
-        return Resolved(CLAUSE_DEIXIS.sub(f"第{numeral(last.cited[0])}条", text, count=1), within)
-    among = AMONG_UNITS.search(text)
+            return Resolved(text.replace(document.span(text), named[0].number, 1), within)
+    clause = next((p for p in pointed if p.kind == "clause" and not p.plural), None) or pointing.inside(said)
+    if clause and last.cited:
+        # 第五部分的那项任务: the clause of the last answer that stands in the part named
+        cited = [n for n in last.cited if not alone.sections or _section_of(knowledge, n) in alone.sections] or last.cited
+        return Resolved(text[: clause.start] + f"第{numeral(cited[0])}条" + text[clause.end :], within)
+    among = pointing.among(said)
     if among and alone.units:  # 他们当中的公安局…: the department is named; the phrase only points at it
-        return Resolved(text.replace(among.group(0), ""), within)
-    pronoun = UNIT_PRONOUN.search(text)
+        return Resolved(text[: among.start] + text[among.end :], within)
+    pronoun = next((p for p in pointed if p.kind == "unit"), None) or pointing.pronoun(said)
     if pronoun:
-        units = _units_for(pronoun.group(0), last, state)
+        units = _units_for(pronoun, last, state)
+        at = pronoun.span(text)
         if units:
-            return Resolved(text.replace(pronoun.group(0), "和".join(units), 1), within)
+            return Resolved(text.replace(at, "和".join(units), 1), within)
         if last.cited:  # "it" after a question about a task: the clause its answer cited
-            return Resolved(text.replace(pronoun.group(0), f"第{numeral(last.cited[0])}条", 1), within)
-    if MORE.match(text):
+            return Resolved(text.replace(at, f"第{numeral(last.cited[0])}条", 1), within)
+    if pointing.more(said):
         return Resolved(last.query.text)
     bare = not (alone.units or alone.clauses or alone.sections or _stands_alone_topic(alone, knowledge))
     if last.cited and bare and _counts(said):  # 一共几个？: how many of what the last answer listed
@@ -198,20 +185,19 @@ def standalone_question(question: str, state: list[Turn], knowledge: Knowledge, 
         return Resolved(text, within or last.cited)
     if last.cited and alone.units and not (alone.clauses or alone.sections) and said.polar() and not _stands_alone_topic(alone, knowledge):
         return Resolved(text, within or last.cited)  # 应急管理局呢，也在吗？: among the clauses just answered
-    ellipsis = ELLIPSIS.match(text)
-    x = ellipsis.group("x").strip(" ，,的") if ellipsis else ""
-    if (
-        x
-        and re.search(r"呢|what about|how about|^(那|还有|and)", text, re.I)
-        and len(x) <= 20
-        and not ASKS.search(x)
-        and not Sentence.of(x).polar()
-    ):
+    x = pointing.ellipsis(said)
+    if x and _short(x) and not pointing.asks(x):
         return Resolved(_ask_again(last.query, x, alone), within)
     if _stands_alone(alone, knowledge) or within:
         return Resolved(text, within)
     subject = f"第{numeral(last.cited[0])}条" if len(last.cited) == 1 and not last.query.units else _subject(last.query)
-    return Resolved(f"{subject}{re.sub(r'^(那么|那)', '', text)}" if subject else text)
+    return Resolved(f"{subject}{pointing.without_openers(text)[0]}" if subject else text)
+
+
+def _short(x: str) -> bool:
+    """Short enough to be the new subject of 那X呢？ rather than a question of its own: 20 characters of
+    Chinese, twelve words of English (what about the one on migrant children's education)."""
+    return len(x.split()) <= 12 if x.isascii() else len(x) <= 20
 
 
 def _counts(s: Sentence) -> bool:
@@ -264,10 +250,10 @@ def _in_order(word: str, name: str) -> bool:
     return True
 
 
-def _units_for(pronoun: str, turn: Turn, state: list[Turn] | None = None) -> tuple[str, ...]:
+def _units_for(pronoun: pointing.Pointer, turn: Turn, state: list[Turn] | None = None) -> tuple[str, ...]:
     """它 / it: the department the last turn was about, or the first its answer named; 他们 / they /
     两者: every department its answer named (or the question's), or the last two turns' departments."""
-    plural = bool(re.search(r"们|俩|两|二|these|they|them|both", pronoun, re.I))
+    plural = pronoun.plural
     if plural and len(turn.query.units) == 1 and state and len(state) > 1 and state[-2].query.units:
         return tuple(dict.fromkeys(state[-2].query.units + turn.query.units))
     if turn.query.units:
@@ -328,7 +314,7 @@ def _ask_again(last: Query, x: str, alone: Query) -> str:
         return last.text.replace(next(m.written for m in last.mentions if m.name), x, 1) if last.mentions else f"{x}负责哪些任务？"
     if alone.mentions:
         return f"{x}负责哪些任务？"
-    if alone.clauses and last.clauses:
+    if last.clauses and last.clauses[0].written in last.text:  # 第四条由谁负责？ 那随迁子女教育呢？: X takes the clause's place
         return last.text.replace(last.clauses[0].written, x, 1)
     span = _subject_run(last)
     if span and span in last.text:
@@ -342,6 +328,8 @@ def _subject_run(q: Query) -> str:
     from assistant.route import content_words
     from index.tokenize import segment
 
+    if q.language == "en":  # English words are the topic's own, in order
+        return _topic_span(q)
     content = set(content_words(q.text))
     run: list[str] = []
     for word in segment(q.text):

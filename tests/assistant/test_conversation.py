@@ -76,3 +76,31 @@ def test_our_body_or_place_is_the_one_an_earlier_message_told(assistant):
     assert {c.clause for c in answer.citations} == named
     answer = assistant.ask("那我们乡有什么发展方向？", history=["我是乌图美仁乡的牧民"])
     assert "乌图美仁乡" in answer.standalone
+
+
+def test_a_ranking_after_this_part_ranks_only_that_part(assistant):
+    """这部分…最少: the ranking is over the part the last turn was about, not the whole plan."""
+    answer = ask(assistant, "第三部分讲了什么？", "这部分哪项任务的责任单位最少？")
+    assert cited(answer) and all(4 <= n <= 10 for n in cited(answer))
+
+
+def test_a_ranking_among_the_last_answer_ranks_its_clauses(assistant):
+    answer = ask(assistant, "市公安局参与哪些任务？", "这些任务里哪条的责任单位最少？")
+    assert cited(answer) == [4]
+
+
+def test_an_earlier_turn_that_says_our_body_is_read_with_the_turns_before_it(assistant):
+    """我们行委 in an earlier turn: that turn is resolved too, so the next follow-up counts its tasks."""
+    named = {p.number for p in assistant.knowledge.parts if "东城区行政委员会" in p.unit_names}
+    answer = ask(assistant, "我在东城区行政委员会上班", "我们行委负责哪些任务？", "一共几项？")
+    assert f"{len(named)}项" in answer.text.split("\n", 1)[0]
+
+
+def test_that_task_in_a_named_part_is_the_last_answers_clause_in_that_part(assistant):
+    answer = ask(assistant, "市公安局参与哪些任务？", "第五部分的那一条由哪些单位负责？")
+    assert cited(answer) == [22]
+
+
+def test_an_english_what_about_replaces_the_clause_the_last_question_named(assistant):
+    answer = ask(assistant, "Who is responsible for task (8)?", "And what about the one on the schooling of migrant children?")
+    assert cited(answer) == [7]
