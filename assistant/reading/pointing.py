@@ -63,9 +63,9 @@ def pointers(s: Sentence) -> list[Pointer]:
         d = next((d for d in demonstratives if not d.isascii() and token.startswith(d)), "")
         if any(p.start <= start < p.end for p in found):
             continue
-        pointer = _pointer_at(s.text, start, len(d), demonstratives) if d else None
+        pointer = _pointer_at(s, start, len(d), demonstratives) if d else None
         if pointer is None and token[0] in "两俩":  # 两个部门: the two just named, without a demonstrative
-            pointer = _pointer_at(s.text, start, 0, demonstratives)
+            pointer = _pointer_at(s, start, 0, demonstratives)
             pointer = pointer if pointer is not None and pointer.kind == "unit" else None
         if pointer is not None:
             found.append(pointer)
@@ -79,7 +79,9 @@ def pointers(s: Sentence) -> list[Pointer]:
     return sorted(found, key=lambda p: p.start)
 
 
-def _pointer_at(text: str, start: int, length: int, demonstratives: tuple[str, ...]) -> Pointer | None:
+def _pointer_at(s: Sentence, start: int, length: int, demonstratives: tuple[str, ...]) -> Pointer | None:
+    text = s.text
+    ends = {at + len(t) for t, at in zip(s.tokens, s.starts)}  # a noun ends a word: 这个项目 holds no 项
     at = start + length
     while True:  # 刚才那条: a demonstrative of the conversation, then one of the text
         d = next((d for d in demonstratives if not d.isascii() and text.startswith(d, at)), "")
@@ -97,7 +99,8 @@ def _pointer_at(text: str, start: int, length: int, demonstratives: tuple[str, .
             end = at + len(noun)
             if kind == "clause":  # 那项任务: the classifier, then the noun it counts
                 end += next((len(n) for n, k in _nouns() if k == "clause" and len(n) > 1 and text.startswith(n, end)), 0)
-            return Pointer(start, end, kind, count or 0, plural)
+            if end in ends:
+                return Pointer(start, end, kind, count or 0, plural)
     return None
 
 
