@@ -4,7 +4,8 @@ turns a new message into a standalone question, without a model. Stateless: the 
 Resolved, in order: a new subject (换个话题, or a question that stands on its own) starts afresh;
 pronouns and deixis (它 / 该部门 / 这一条 / 第二个) take the last department or the clauses the last
 answer cited; ellipsis (那X呢？ / X呢？) asks the last question again about X; a question that names
-nothing (由哪些部门负责？ / 要多久实现？) borrows the last turn's subject.
+nothing (由哪些部门负责？ / 要多久实现？) borrows the last turn's subject. What the follow-up points with is
+read by the grammar (assistant/reading/pointing.py); what it points at is decided here, from the turns.
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
 
 History = Sequence[Any]  # earlier user questions (str) or OpenAI-style messages ({"role", "content"})
-
-CLAUSE_PATH = re.compile(r"[一二三四五六七八九十]+（([一二三四五六七八九十]+)）")
 
 
 class HistoryError(ValueError):
