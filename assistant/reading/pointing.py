@@ -81,7 +81,7 @@ def pointers(s: Sentence) -> list[Pointer]:
 
 def _pointer_at(s: Sentence, start: int, length: int, demonstratives: tuple[str, ...]) -> Pointer | None:
     text = s.text
-    ends = {at + len(t) for t, at in zip(s.tokens, s.starts)}  # a noun ends a word: 这个项目 holds no 项
+    ends = {at + len(t) for t, at in zip(s.tokens, s.starts)}
     at = start + length
     while True:  # 刚才那条: a demonstrative of the conversation, then one of the text
         d = next((d for d in demonstratives if not d.isascii() and text.startswith(d, at)), "")
@@ -99,7 +99,9 @@ def _pointer_at(s: Sentence, start: int, length: int, demonstratives: tuple[str,
             end = at + len(noun)
             if kind == "clause":  # 那项任务: the classifier, then the noun it counts
                 end += next((len(n) for n, k in _nouns() if k == "clause" and len(n) > 1 and text.startswith(n, end)), 0)
-            if end in ends:
+            # The noun ends a word, or a classifier stands where one is expected (这条列了: jieba's 条列 aside);
+            # after a measure word it begins a noun of its own (这个项目).
+            if end in ends or (len(noun) == 1 and not any(ch in MEASURES for ch in text[counted:at])):
                 return Pointer(start, end, kind, count or 0, plural)
     return None
 

@@ -26,6 +26,7 @@ def read(text: str) -> list[tuple[str, str, int, bool]]:
         ("上海有什么政策？", []),  # 上 begins a name, points at nothing
         ("这是什么意思？", []),  # a demonstrative with no noun of the records
         ("这个项目投资多少？", []),  # 项 inside 项目 is no noun of the records
+        ("这条列了责任单位没有？", [("这条", "clause", 0, False)]),  # jieba's 条列 aside, 条 is the classifier
     ],
 )
 def test_a_pointer_is_a_demonstrative_a_count_and_a_noun_of_the_records(text, expected):
