@@ -53,6 +53,8 @@ def propose_plan(knowledge: Knowledge, q: Query, chat: Any = None) -> Query:
     the reason in ``proposal``. Never raises."""
     if q.intent == "out_of_scope" or q.within or (q.plan is not None and q.plan.form == "decline"):
         return q  # refused or declined by the grammar, or a follow-up over a result the model has not seen
+    if q.plan is None and not (q.units or q.clauses or q.sections):
+        return q  # asks for a passage and names no record: the search and its evidence checks answer or refuse it
     english = q.language == "en"
     try:
         raw = ask_model(knowledge, q, chat)
