@@ -22,6 +22,7 @@ from assistant.knowledge import Knowledge
 from assistant.ledger import ledger_answer
 from assistant.lexicon import SPECIFIC, expand
 from assistant.llm import answer_with_llm
+from assistant.reading.llm_plan import propose_plan
 from assistant.reading.planner import read_plan
 from assistant.reading.story import Story, split_story
 from assistant.records import Answer, Citation, Hit
@@ -107,6 +108,8 @@ def answer_question(
         cut = False
     if query.plan is None:
         query = dataclasses.replace(query, plan=read_plan(query))
+        if knowledge.settings.llm_base_url and knowledge.settings.llm_plans:  # the model may propose another
+            query = propose_plan(knowledge, query, models.chat)
     answer = _answer(knowledge, query, k or knowledge.settings.top_k, models)
     if not answer.refused and not answer.lead:  # answers from the records lead with their summary line
         answer = dataclasses.replace(answer, lead=answer.text.split("\n", 1)[0])

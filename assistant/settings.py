@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, description="Chat model name at llm_base_url, e.g. qwen2.5:7b.")
     llm_api_key: SecretStr | None = Field(None, description="Key for the chat endpoint; never logged or shown.")
     llm_timeout: float = Field(20.0, gt=0, description="Seconds to wait for the chat endpoint before falling back to the extractive answer.")
+    llm_plans: bool = Field(True, description="With llm_base_url set, the model proposes each question's query plan (checked, else the grammar's is used).")
     answer_cache: int = Field(4096, ge=0, description="Answers kept in memory per process (0: no cache).")
     max_question_chars: int = Field(500, ge=10, description="Longer questions are cut to this length.")
     history_turns: int = Field(6, ge=0, le=50, description="Earlier conversation turns read to resolve a follow-up (0: none).")

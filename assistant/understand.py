@@ -81,6 +81,7 @@ class Query:
     elsewhere: str = ""  # a place the question is about that the documents do not cover
     lexicon: str = ""  # the question's words as the documents say them (医保→医疗保险；看病→就医), for 理解为
     plan: Any = None  # the query plan read from the question (assistant.reading.plan.Plan), when it is one over the records
+    proposal: str = ""  # with an LLM: whether the model's plan was used, or why it was not (assistant/reading/llm_plan.py)
 
     @property
     def question(self) -> str:
@@ -135,6 +136,8 @@ class Query:
             out["lexicon"] = self.lexicon
         if self.plan is not None:
             out["plan"] = self.plan.to_json()
+        if self.proposal:
+            out["proposal"] = self.proposal
         return out
 
     def restatement(self) -> str:
@@ -149,6 +152,8 @@ class Query:
             bits.append(self.lexicon)
         if self.plan is not None and self.plan.filters and self.plan.form != "decline":
             bits.append(self.plan.restatement())
+        if self.proposal:
+            bits.append(self.proposal)
         return "，".join(bits)
 
 
