@@ -14,14 +14,16 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from assistant import prompts, structured
 from assistant.answering.acknowledge import acknowledge
 from assistant.answering.executor import execute
+from assistant.answering.focus import nearest, off_focus, pairs_in, part_answers, unaddressed
 from assistant.answering.render import render
 from assistant.answering.verdict import polar, verdict
 from assistant.compose import compose, refusal
 from assistant.evidence import Evidence, assess
 from assistant.knowledge import Knowledge
 from assistant.ledger import ledger_answer
-from assistant.lexicon import SPECIFIC, expand
+from assistant.lexicon import expand
 from assistant.llm import answer_with_llm
+from assistant.reading.grammar import sentence
 from assistant.reading.llm_plan import propose_plan
 from assistant.reading.planner import read_plan
 from assistant.reading.story import Story, split_story
@@ -39,7 +41,6 @@ from assistant.scope import (
 )
 from assistant.understand import Query, context_for, language_of, understand
 from assistant.verify import verify
-from index.lexical import general_frequency
 
 # Intents whose questions may ask for the task ledger's targets, time nodes or projects.
 LEDGER_INTENTS = ("by_unit", "fact", "topic", "eligibility")
@@ -228,68 +229,19 @@ def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
         hits = quoted
     if not evidence.ok and not quoted and answered:  # the whole rambles; one of its parts is answered
         return answered[0]
-    unaddressed = _unaddressed(knowledge, q) if not quoted else ""
-    if unaddressed:  # what the question is about is nowhere in the documents: say so, quote nothing
-        evidence = dataclasses.replace(evidence, ok=False, covered=False, missing=(unaddressed,), nearest=evidence.nearest or _nearest(hits))
+    absent = unaddressed(knowledge, q, hits) if not quoted else ""
+    if absent:  # what the question is about is nowhere in the documents: say so, quote nothing
+        evidence = dataclasses.replace(evidence, ok=False, covered=False, missing=(absent,), nearest=evidence.nearest or nearest(hits))
     if not evidence.ok and not quoted and not (q.intent == "overview" and q.overview):
         answer = refusal(q, _absence(q, evidence))
     else:
         answer = compose(knowledge, q, hits)
-        off = _off_focus(knowledge, q, answer) if not quoted else ""
+        off = off_focus(knowledge, q, answer) if not quoted else ""
         if off:  # the passage found is not about what the question is about: say so, quote nothing
-            miss = dataclasses.replace(evidence, covered=False, missing=(off,), nearest=evidence.nearest or _nearest(hits))
+            miss = dataclasses.replace(evidence, covered=False, missing=(off,), nearest=evidence.nearest or nearest(hits))
             return dataclasses.replace(refusal(q, _absence(q, miss)), hits=tuple(hits))
         answer = _yes_or_no(knowledge, q, answer)
     return dataclasses.replace(answer, hits=tuple(hits))
-
-
-def _unaddressed(knowledge: Knowledge, q: Query) -> str:
-    """The question's focus — its most specific concept word (rarest in general Chinese) — when the
-    documents never use it and the lexicon maps it to nothing they use (校车, 物业费); else ''."""
-    if q.intent not in ("fact", "eligibility") or q.units or q.clauses or len(q.parts) > 1:
-        return ""  # a question that asks several things is answered from the part the documents cover
-    asked = split_story(q.text).question or q.text  # the question's focus, not the story's (我跟着爸妈…)
-    found = expand(asked, knowledge)
-    focus = found.focus
-    if not focus or focus not in found.unknown or found.of(focus):
-        return ""
-    root = focus[:-1] if len(focus) > 2 or focus[-1] in NOUN_SUFFIXES else focus
-    return "" if focus[-1] in NOUN_SUFFIXES and root in knowledge.vocabulary else focus  # 巷子 is the plan's 巷
-
-
-def _off_focus(knowledge: Knowledge, q: Query, answer: Answer) -> str:
-    """The question's focus when the clause the answer cites says nothing of it — not the word, its
-    root, nor any of the documents' words the lexicon maps it to; else ''."""
-    if q.intent not in ("fact", "eligibility") or q.units or q.clauses or not answer.citations or len(q.parts) > 1:
-        return ""
-    asked = split_story(q.text).question or q.text
-    found = expand(asked, knowledge)
-    focus = found.focus
-    if not focus or general_frequency(focus) >= SPECIFIC or focus.startswith(ASKING):
-        return ""
-    cited = "".join(c.text for c in answer.citations)
-    forms = {focus, *(e.term for e in found.of(focus))}
-    if focus[-1] in NOUN_SUFFIXES:
-        forms.add(focus[:-1])
-    return "" if any(f in cited for f in forms) or _pairs_in(focus, cited) else focus
-
-
-def _pairs_in(word: str, text: str) -> bool:
-    """Whether a compound's parts stand in the text: each two-character morpheme of a longer word
-    (医疗机构 in 医疗卫生机构), each character of a two-character one (街巷 in 食品街…建兴巷)."""
-    if len(word) == 2:
-        return all(ch in text for ch in word)
-    return all(word[i : i + 2] in text for i in range(0, len(word) - 1, 2))  # 医疗机构 in 医疗卫生机构
-
-
-ASKING = ("多", "几", "哪", "什么", "怎")  # 多长时间, 几年: words that ask, not what is asked about
-
-
-NOUN_SUFFIXES = "子儿头"  # 巷子, 车子, 馒头: a noun suffix that leaves the root's meaning
-
-
-def _nearest(hits: list[Hit]) -> tuple[str, ...]:
-    return tuple(f"{h.part.path} {h.part.title}" for h in hits[:2] if h.part.kind == "clause")
 
 
 def _absence(q: Query, evidence: Evidence) -> str:
@@ -315,7 +267,7 @@ def _yes_or_no(knowledge: Knowledge, q: Query, answer: Answer) -> Answer:
     found = expand(split_story(q.text).question or q.text, knowledge)
     focus = found.focus
     forms = {focus, *(e.term for e in found.of(focus))} if focus else set()
-    if forms and not any(f in lead for f in forms) and not _pairs_in(focus, lead):
+    if forms and not any(f in lead for f in forms) and not pairs_in(focus, lead):
         return answer  # the lead does not speak of what is asked: no yes or no on its strength
     evidence = "".join(quote for c in answer.citations for quote in c.quotes) or answer.text
     yes = verdict(q.text, evidence, [w for w in content_words(q.topic) if len(w) > 1])
@@ -376,10 +328,22 @@ def _search_primary_first(knowledge: Knowledge, q: Query, k: int, models: Models
 
 
 def subquestions(q: Query) -> list[Query]:
-    """A fact or eligibility question that asks several things, one question each (split once, here)."""
+    """A fact or eligibility question that asks several things, one question each (split once, here);
+    a part that asks nothing (公租房房租多少钱？我就一个人，想租个小户型) is the asker's situation, not a question."""
     if q.intent not in ("fact", "eligibility") or len(q.parts) < 2:
         return [q]
-    return [dataclasses.replace(q, search_text=expand_query(p), quantity=quantity_kind(p), parts=()) for p in q.parts]
+    asking = [p for p in q.parts if _asks(q.text, p)]
+    if len(asking) < 2:
+        return [q]
+    return [dataclasses.replace(q, search_text=expand_query(p), quantity=quantity_kind(p), parts=()) for p in asking]
+
+
+def _asks(text: str, part: str) -> bool:
+    """Whether a part of a message asks: a question mark closes it, or it holds a question word or the yes/no form."""
+    end = text.find(part) + len(part)
+    s = sentence(part)
+    closed = text[end : end + 1] in ("？", "?")
+    return closed or bool(s.polar() or s.has("ask", "who") or s.has("ask", "which", prefix=True) or s.has("ask", "count", prefix=True))
 
 
 def _answer_parts(knowledge: Knowledge, parts: list[Query], k: int, models: Models) -> list[Answer]:
@@ -388,7 +352,9 @@ def _answer_parts(knowledge: Knowledge, parts: list[Query], k: int, models: Mode
     for sub in parts:
         hits, evidence = _search_primary_first(knowledge, sub, k, models)
         if hits and evidence.ok:
-            answers.append(dataclasses.replace(compose(knowledge, sub, hits), hits=tuple(hits)))
+            answer = compose(knowledge, sub, hits)
+            if part_answers(knowledge, sub, sub.search_text.partition(" \u2063")[0], answer):
+                answers.append(dataclasses.replace(answer, hits=tuple(hits)))
     cited = {c.path for a in answers for c in a.citations}
     return answers if len(cited) > 1 else answers[:1]
 

@@ -43,8 +43,8 @@ MAX_PER_WORD = 4  # expansions kept for one question word, best first
 SPECIFIC = 3000
 SMALL_GROUP = 3  # a word the corpus uses takes synonyms only from groups this small (户口 = 户籍, not 更新 = 创新…)
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
-# Parts of speech that do not name a concept (verbs, adverbs, adjectives, pronouns, numerals, places…).
-NOT_CONCEPT = re.compile(r"^(v|vd|a|ad|an|d|r|m|q|p|c|u|y|e|o|f|t|ns|z|b)")
+# Parts of speech that do not name a concept (verbs, adverbs, adjectives, pronouns, numerals, places and locatives: 城里, 家门口…).
+NOT_CONCEPT = re.compile(r"^(v|vd|a|ad|an|d|r|m|q|p|c|u|y|e|o|f|s|t|ns|z|b)")
 # … and those that take no expansion: adverbs, pronouns, numerals, function words, places (海南 is no 青海).
 NOT_EXPANDED = re.compile(r"^(d|r|m|q|p|c|u|y|e|o|f|t|ns|z)")
 ABBREVIATES = re.compile(r"^(n|j|x|l)")  # abbreviations are names (医保 j, 公租房 x), not verbs (落到 is no 落实到位)

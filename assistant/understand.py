@@ -304,10 +304,11 @@ def _intent(q: Query, ctx: Context) -> Query:
         return _replace(q, intent="lineage")
     if units_noted(s) is False and not units and names(s, "clauses"):
         return _replace(q, intent="unassigned")
-    if extreme(s) and not q.clauses and (not units or s.has("polarity", "exclusion")):
-        # 除了发改委以外，任务最多的是哪个单位 — the named units are left out of the ranking.
-        target = _asked_noun(text) or ("units" if names(s, "units") else "clauses")
-        return _replace(q, intent="ranking", target=target, fewest=fewest(s))
+    ranked = _asked_noun(text) or ("units" if names(s, "units") else "clauses" if names(s, "clauses") else "")
+    if extreme(s) and ranked and not q.clauses and (not units or s.has("polarity", "exclusion")):
+        # 除了发改委以外，任务最多的是哪个单位 — the named units are left out of the ranking; a ranking is
+        # over the records' nouns (最多能贷多少 ranks nothing).
+        return _replace(q, intent="ranking", target=ranked, fewest=fewest(s))
     if q.clauses:
         return _replace(q, intent="clause")
     if len(units) > 1 and s.has("quantifier", "all"):

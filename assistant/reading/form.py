@@ -68,8 +68,9 @@ def who_span(s: Sentence) -> tuple[int, int] | None:
             return m.start(), m.end()
     for at, word in question_words(s):
         near = after_word(s, at, word)
-        if not word.isascii() and any(near[len(word) :].lstrip("一几个些").startswith(c) for c in words("ask", "org_classifier")):
-            return at, at + len(word) + 2  # 哪家, 哪几家, 哪个局
+        rest = near[len(word) :].lstrip("一几个些")
+        if not word.isascii() and any(rest.startswith(c) and not _other_noun(rest[len(c) :]) for c in words("ask", "org_classifier")):
+            return at, at + len(word) + 2  # 哪家, 哪几家, 哪个局; not 哪家公司
         after = asked_noun_in(near)
         if after == "units":
             return at, at + len(near) if not word.isascii() else at + len(word)
@@ -79,6 +80,17 @@ def who_span(s: Sentence) -> tuple[int, int] | None:
             return at - len(before) + noun, at + len(word)
     m = re.search(r"责任(单位|部门)[呢是为有]?[？?\s]*$", s.text)
     return (m.start(), m.end()) if m else None
+
+
+def _other_noun(text: str) -> bool:
+    """Whether the text opens with a noun that names no unit (哪家公司, 哪家医院): then 哪家 asks for that."""
+    from index.tokenize import word_tags
+
+    tags = [(w, t) for w, t in word_tags(text) if w.strip()]
+    if not tags:
+        return False
+    first, tag = tags[0]
+    return tag.startswith("n") and len(first) > 1 and not any(n in first for n in words("noun", "units"))
 
 
 def asks_who(s: Sentence) -> bool:
@@ -137,6 +149,54 @@ def units_noted(s: Sentence, unit_named: bool = False) -> bool | None:
             # 列有责任单位的任务, 只算有责任单位的: the noun qualifies the tasks (not 都有的责任单位是哪些)
             tail = s.text[m.end() : m.end() + 6]
             ends = not tail.strip("。？?！!，, ") or not tail[1:].strip("。？?！!，, ")  # …有没有列明责任单位？ / 只算有责任单位的。
-            if any(v in head for v in ("有", "列")) and (tail.startswith("的") and any(n in tail for n in words("noun", "clauses")) or ends):
+            if any(v in head for v in ("有", "列")) and (
+                tail.startswith("的") and any(n in tail for n in words("noun", "clauses")) or ends
+            ):
                 return True
     return None
+
+
+NOUNISH = ("n", "vn", "nz", "x", "j", "l")  # the tags of a noun phrase's words (x: a run jieba does not know)
+SKIPPED = ("v", "d", "m", "t", "q", "uj", "p", "a", "f", "r")  # 有, 最, 一个月, 一学期, 的…: between a noun and 多少
+MAX_SKIPPED = 3
+DEGREE = "大高长久远"  # 多大, 多高, 多长, 多久, 多远: 多 before an adjective of degree asks a figure
+
+
+def measured(text: str) -> str:
+    """The noun whose figure a question asks for: the noun after 多少 / 几 when one follows (能拿多少奖励),
+    else the head of the noun phrase before it, across a few verbs, adverbs or time words (保育费多少,
+    房租一个月多少钱, 电站装机容量有多大 → 装机容量); '' when the question asks no figure or names nothing."""
+    from index.tokenize import word_tags
+
+    tags = [(w, t) for w, t in word_tags(text) if w.strip()]
+    for i, (word, _) in enumerate(tags):
+        asks = word in words("ask", "count") or (word.startswith(words("ask", "count")) and not word.startswith("几乎"))
+        following = tags[i + 1][0] if i + 1 < len(tags) else ""
+        asks = asks or (word == "多" and following in DEGREE) or (len(word) == 2 and word[0] == "多" and word[1] in DEGREE)
+        if not asks or text[max(0, text.find(word) - 1) : text.find(word)] in ("哪", "这", "那"):
+            continue
+        after = tags[i + 1] if i + 1 < len(tags) else ("", "")
+        if word == "多":
+            after = ("", "")
+        if len(after[0]) > 1 and after[1].startswith(NOUNISH):
+            return after[0]
+        run: list[str] = []
+        skipped = 0
+        for j in range(i - 1, -1, -1):
+            w, t = tags[j]
+            if re.fullmatch(r"[，,。？?！!；;、]", w):
+                break
+            counted = j > 0 and tags[j - 1][1] == "m" and len(tags[j - 1][0]) == 1  # 一学期: a measure, not what is measured
+            glued = len(w) == 1 and not run and j > 0 and tags[j - 1][1].startswith(NOUNISH)  # 保育|费
+            if t.startswith(NOUNISH) and not counted and (len(w) > 1 or run or glued):
+                run.insert(0, w)
+            elif run:
+                break
+            elif (t.startswith(SKIPPED) or len(w) == 1) and skipped < MAX_SKIPPED:  # 交 in 押金要交多少
+                skipped += 1
+            else:
+                break
+        head = "".join(run[-2:]) if run and len(run[-1]) == 1 else (run[-1] if run else "")  # 小区物业费 → 物业费
+        if len(head) > 1:
+            return head
+    return ""

@@ -31,3 +31,20 @@ def test_one_character_roles_match_whole_words_only():
 def test_a_predicate_counts_only_where_it_ends_the_question():
     assert Sentence.of("这项政策效果怎么样？").final("judgement", "evaluative") == "怎么样"
     assert Sentence.of("公租房怎么样申请？").final("judgement", "evaluative") == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("社区食堂一个月伙食费多少钱？", "伙食费"),  # 一个月 measures the time, not what is priced
+        ("廉租房的押金要交多少", "押金"),
+        ("这座水库库容有多大？", "库容"),
+        ("申报人才能拿多少津贴", "津贴"),
+        ("图书馆几点开门", "图书馆"),
+        ("市发改委参与了哪几项任务", ""),
+    ],
+)
+def test_the_noun_whose_figure_is_asked_is_read_from_the_phrase_around_the_question_word(question, noun):
+    from assistant.reading.form import measured
+
+    assert measured(question) == noun

@@ -1,0 +1,154 @@
+"""What a searched question is about, and whether the documents — or the passage found — speak of it.
+
+A question's focus is its most specific concept word (rarest in general Chinese, assistant.lexicon).
+A question that asks several things has a focus per part; a part with no specific concept of its own
+(规划里有没有说要多建几个) is about what the message is about (公共厕所). The documents address the
+question when one part's focus is theirs; the passage answers when it speaks of one part's focus.
+
+A focus the passage lacks is a detail, not the topic, when the passage holds SUPPORT other specific
+words of the question (their own form or what the lexicon maps them to): 包工头 in 包工头老拖工资，
+方案管不管农民工讨薪 is the story's word; the clause on 农民工工资支付 answers it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from assistant.lexicon import NOT_EXPANDED, SPECIFIC, Expansions, expand
+from assistant.reading.form import measured, question_words
+from assistant.reading.grammar import sentence
+from assistant.reading.story import split_story
+from index.lexical import general_frequency
+from index.tokenize import word_tags
+
+if TYPE_CHECKING:
+    from assistant.knowledge import Knowledge
+    from assistant.records import Answer, Hit
+    from assistant.understand import Query
+
+SEARCHED = ("fact", "eligibility")  # the intents answered from a passage, whose focus is checked
+ASKING = ("多", "几", "哪", "什么", "怎")  # 多长时间, 几年: words that ask, not what is asked about
+NOUN_SUFFIXES = "子儿头"  # 巷子, 车子, 馒头: a noun suffix that leaves the root's meaning
+SUPPORT = 2  # other specific words of the question a passage must hold to answer without its focus
+# A supporting word may be commoner than a focus (培训 4676, 工资 4976 in jieba's counts), not as common
+# as the words that frame any question (政府 23452, 城市 25084, 方式 16797).
+SUPPORTING = 10000
+
+
+def _read(knowledge: Knowledge, text: str) -> Expansions:
+    return expand(split_story(text).question or text, knowledge)
+
+
+def _specific(found: Expansions) -> bool:
+    return bool(found.focus) and general_frequency(found.focus) < SPECIFIC and not found.focus.startswith(ASKING)
+
+
+def _readings(knowledge: Knowledge, q: Query) -> list[Expansions]:
+    """The question read once per part; a part without a specific concept of its own reads as the whole."""
+    whole = expand(q.text, knowledge) if len(q.parts) > 1 else _read(knowledge, q.text)
+    if len(q.parts) < 2:
+        return [whole]
+    readings = [_read(knowledge, p) for p in q.parts]
+    return [r if _specific(r) else whole for r in readings]
+
+
+def _absent(knowledge: Knowledge, found: Expansions) -> str:
+    """The focus when the documents never use it and the lexicon maps it to nothing they use; else ''."""
+    focus = found.focus
+    if not _specific(found) or focus not in found.unknown or found.of(focus):
+        return ""
+    root = focus[:-1] if len(focus) > 2 or focus[-1] in NOUN_SUFFIXES else focus
+    return "" if focus[-1] in NOUN_SUFFIXES and root in knowledge.vocabulary else focus  # 巷子 is the plan's 巷
+
+
+def unaddressed(knowledge: Knowledge, q: Query, hits: list[Hit]) -> str:
+    """The question's focus when the documents never speak of it (校车, 物业费) and the best passage
+    found does not answer the rest of a question (a request such as 帮我写一份申请书 has no rest) — for
+    a question of several parts, when that holds of every part — else ''."""
+    if q.intent not in SEARCHED or q.units or q.clauses:
+        return ""
+    best = hits[0].part.text if hits else ""
+    texts = q.parts if len(q.parts) > 1 else (q.text,)
+    unmeasured = [_unmeasured(knowledge, t) for t in texts]
+    if all(unmeasured):
+        return unmeasured[0]
+    missing = [_absent(knowledge, r) for r in _readings(knowledge, q)]
+    missing = [m if m and (not _asks(q) or len(_support(r, best)) < SUPPORT) else "" for m, r in zip(missing, _readings(knowledge, q))]
+    return missing[0] if all(missing) else ""
+
+
+def _unmeasured(knowledge: Knowledge, text: str) -> str:
+    """The noun whose figure the text asks for (保育费多少, 装机容量有多大) when the documents never
+    speak of it — they cannot give its figure — else ''."""
+    noun = measured(split_story(text).question or text)
+    if not noun or noun in knowledge.vocabulary:
+        return ""
+    found = expand(noun, knowledge)
+    return noun if not found.expansions and not any(p in knowledge.vocabulary for p in found.words if p != noun and len(p) > 2) else ""
+
+
+def _asks(q: Query) -> bool:
+    """Whether the message asks (a question word, the yes/no form, a question mark); a request such
+    as 帮我写一份申请书 does not, and is answered only by its focus."""
+    s = sentence(q.text)
+    return bool(s.polar() or question_words(s) or re.search(r"[？?]", q.text))
+
+
+def _support(found: Expansions, text: str) -> list[str]:
+    """The question's specific words other than its focus (nouns and verbs alike: 培训, 入股) that the
+    text holds, in their own form or as a word the lexicon maps them to."""
+    tags = dict(word_tags(" ".join(found.words)))
+    held = []
+    for w in found.words:
+        if w == found.focus or w in found.unknown or general_frequency(w) >= SUPPORTING or NOT_EXPANDED.match(tags.get(w, "n")):
+            continue
+        if w in text or any(e.term in text for e in found.of(w) if e.word == w):
+            held.append(w)
+    return held
+
+
+def _silent_on(found: Expansions, cited: str, asking: bool = True) -> str:
+    focus = found.focus
+    if not _specific(found):
+        return ""
+    forms = {focus, *(e.term for e in found.of(focus))}
+    if focus[-1] in NOUN_SUFFIXES:
+        forms.add(focus[:-1])
+    if any(f in cited for f in forms) or pairs_in(focus, cited) or (asking and len(_support(found, cited)) >= SUPPORT):
+        return ""
+    return focus
+
+
+def off_focus(knowledge: Knowledge, q: Query, answer: Answer) -> str:
+    """The question's focus when the clauses the answer cites say nothing of it — not the word, its
+    root, nor any of the documents' words the lexicon maps it to (for each part of a question of
+    several); else ''."""
+    if q.intent not in SEARCHED or q.units or q.clauses or not answer.citations:
+        return ""
+    cited = "".join(c.text for c in answer.citations)
+    silent = [_silent_on(r, cited, _asks(q)) for r in _readings(knowledge, q)]
+    return silent[0] if all(silent) else ""
+
+
+def part_answers(knowledge: Knowledge, q: Query, text: str, answer: Answer) -> bool:
+    """Whether one part's answer speaks of that part's focus (or the message's, when the part has none)."""
+    found = _read(knowledge, text)
+    if not _specific(found):
+        found = expand(q.text, knowledge)
+    if _absent(knowledge, found):
+        return False
+    return not answer.citations or not _silent_on(found, "".join(c.text for c in answer.citations))
+
+
+def pairs_in(word: str, text: str) -> bool:
+    """Whether a compound's parts stand in the text: each two-character morpheme of a longer word
+    (医疗机构 in 医疗卫生机构), each character of a two-character one (街巷 in 食品街…建兴巷)."""
+    if len(word) == 2:
+        return all(ch in text for ch in word)
+    return all(word[i : i + 2] in text for i in range(0, len(word) - 1, 2))  # 医疗机构 in 医疗卫生机构
+
+
+def nearest(hits: list[Hit]) -> tuple[str, ...]:
+    """The clauses a search came closest with, named for a refusal's suggestion."""
+    return tuple(f"{h.part.path} {h.part.title}" for h in hits[:2] if h.part.kind == "clause")

@@ -1,0 +1,43 @@
+"""assistant/answering/focus.py: what a searched question is about, per part, and whether the documents
+or the passage found speak of it. Phrasings are this test's own, not the eval sets'."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_message_of_two_parts_about_something_the_plan_never_mentions_is_refused_whole(assistant):
+    # each part alone would drift to a loosely related clause; neither part's focus is the plan's
+    answer = assistant.ask("单位附近的食堂太少了？方案里有没有说要多开几家")
+    assert answer.refused and not answer.citations
+
+
+def test_a_part_without_a_concept_of_its_own_is_about_the_message_s_focus(assistant):
+    answer = assistant.ask("晚上路灯太暗？规划里提没提要换")
+    assert answer.refused and not answer.citations
+
+
+def test_a_story_detail_the_plan_lacks_does_not_refuse_what_the_plan_covers(assistant):
+    # 包工头 is the story's word; the plan's clause on wage payment for migrant workers answers
+    answer = assistant.ask("包工头欠了我们半年工钱，方案对农民工工资支付有什么规定吗？")
+    assert not answer.refused
+    assert any("工资" in c.text for c in answer.citations)
+
+
+def test_a_figure_for_something_the_plan_never_names_is_refused(assistant):
+    answer = assistant.ask("社区食堂一顿饭收多少钱？")
+    assert answer.refused and not answer.citations
+
+
+def test_a_trailing_statement_is_the_situation_not_a_second_question(assistant):
+    from assistant.chain import subquestions, understand_question
+
+    q, _ = understand_question(assistant.knowledge, "保障性租赁住房的租金是多少？我刚毕业，想租个单间")
+    assert len(subquestions(q)) == 1
+
+
+def test_a_request_to_draft_a_document_is_not_answered_from_the_words_it_shares(assistant):
+    answer = assistant.ask("给我写一份落户的承诺书")
+    assert answer.refused and not answer.citations
