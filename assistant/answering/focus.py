@@ -84,8 +84,8 @@ def _unmeasured(knowledge: Knowledge, text: str) -> str:
     noun = measured(split_story(text).question or text)
     if not noun or noun in knowledge.vocabulary:
         return ""
-    found = expand(noun, knowledge)
-    return noun if not found.expansions and not any(p in knowledge.vocabulary for p in found.words if p != noun and len(p) > 2) else ""
+    found = expand(noun, knowledge)  # a word for the whole noun; its parts' words (保育→托育) name other things
+    return "" if any(e.word == noun for e in found.expansions) else noun
 
 
 def _asks(q: Query) -> bool:
