@@ -20,7 +20,7 @@ from assistant.reading.form import measured, question_words
 from assistant.reading.grammar import sentence
 from assistant.reading.story import split_story
 from index.lexical import general_frequency
-from index.tokenize import word_tags
+from index.tokenize import segment, word_tags
 
 if TYPE_CHECKING:
     from assistant.knowledge import Knowledge
@@ -103,7 +103,7 @@ def _support(found: Expansions, text: str) -> list[str]:
     for w in found.words:
         if w == found.focus or w in found.unknown or general_frequency(w) >= SUPPORTING or NOT_EXPANDED.match(tags.get(w, "n")):
             continue
-        if w in text or any(e.term in text for e in found.of(w) if e.word == w):
+        if holds(text, w) or any(holds(text, e.term) for e in found.of(w) if e.word == w):
             held.append(w)
     return held
 
@@ -115,7 +115,7 @@ def _silent_on(found: Expansions, cited: str, asking: bool = True) -> str:
     forms = {focus, *(e.term for e in found.of(focus))}
     if focus[-1] in NOUN_SUFFIXES:
         forms.add(focus[:-1])
-    if any(f in cited for f in forms) or pairs_in(focus, cited) or (asking and len(_support(found, cited)) >= SUPPORT):
+    if any(holds(cited, f) for f in forms) or pairs_in(focus, cited) or (asking and len(_support(found, cited)) >= SUPPORT):
         return ""
     return focus
 
@@ -139,6 +139,15 @@ def part_answers(knowledge: Knowledge, q: Query, text: str, answer: Answer) -> b
     if _absent(knowledge, found):
         return False
     return not answer.citations or not _silent_on(found, "".join(c.text for c in answer.citations))
+
+
+def holds(text: str, word: str) -> bool:
+    """Whether the text uses the word: a two-character word as a word of the text or a morpheme of one —
+    at an even offset or its end (学校 in 公办学校, 避难 in 应急避难场所) — not across two morphemes
+    (办学 is not in 公办学校)."""
+    if len(word) != 2 or word not in text:
+        return word in text
+    return any(t == word or t.endswith(word) or any(t.startswith(word, i) for i in range(0, len(t) - 1, 2)) for t in segment(text))
 
 
 def pairs_in(word: str, text: str) -> bool:

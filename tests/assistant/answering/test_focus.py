@@ -41,3 +41,19 @@ def test_a_trailing_statement_is_the_situation_not_a_second_question(assistant):
 def test_a_request_to_draft_a_document_is_not_answered_from_the_words_it_shares(assistant):
     answer = assistant.ask("给我写一份落户的承诺书")
     assert answer.refused and not answer.citations
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "held"),
+    [
+        ("以公办学校为主", "学校", True),  # the end of a compound
+        ("以公办学校为主", "办学", False),  # across two morphemes
+        ("设立应急避难场所", "避难", True),  # a morpheme inside a longer word
+        ("设立应急避难场所", "急避", False),
+        ("推进城市更新", "城市更新", True),  # longer words as they stand
+    ],
+)
+def test_a_word_is_held_as_a_word_or_a_morpheme_of_one_not_across_morphemes(text, word, held):
+    from assistant.answering.focus import holds
+
+    assert holds(text, word) is held
