@@ -234,9 +234,9 @@ def _expand(asked: str, vocabulary: str) -> Expansions:
     )
     return Expansions(
         tuple(words),
-        _concepts(asked, words, vocabulary),
+        _names(asked, vocabulary) + _concepts(asked, words, vocabulary),
         tuple(dict.fromkeys(expansions)),
-        tuple(dict.fromkeys(unknown)),
+        tuple(dict.fromkeys(unknown + [n for n in _names(asked, vocabulary) if n.lower() not in vocabulary.lower()])),
         tuple(dict.fromkeys(noise)),
     )
 
@@ -295,6 +295,15 @@ def _translations(word: str, corpus: CorpusWords) -> list[str]:
     for s in mine[:2]:
         out += [w for w in corpus.by_sense.get(s, ()) if w != word and senses()[w][0] == s]
     return list(dict.fromkeys(out))
+
+
+LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{2,}(?![A-Za-z0-9])")
+
+
+def _names(asked: str, vocabulary: str) -> tuple[str, ...]:
+    """Latin-letter terms in a Chinese question (WiFi, 5G, APP): names of specific things, the most
+    specific concepts it has; the corpus uses them or it does not."""
+    return tuple(dict.fromkeys(LATIN_NAME.findall(asked)))
 
 
 def _concepts(asked: str, words: list[str], vocabulary: str) -> tuple[str, ...]:

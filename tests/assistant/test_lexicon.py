@@ -76,3 +76,10 @@ def test_questions_without_content_words_expand_to_nothing(question):
 def test_plan_terms_appended_after_the_separator_are_not_read_as_the_question():
     found = expand("看病难 \u2063就医 医疗", corpus("异地就医直接结算。"))
     assert found.words == ("看病",) or "就医" not in found.words
+
+
+def test_a_latin_letter_name_in_a_chinese_question_is_its_most_specific_concept():
+    plan = corpus("规模化部署5G网络，完善乡村信息基础设施。")
+    found = expand("地铁站里有没有免费的USB充电口？", plan)
+    assert found.focus == "USB" and "USB" in found.unknown
+    assert "5G" not in expand("村里的5G信号会不会变好？", plan).unknown  # the corpus deploys 5G
