@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from assistant.english_concepts import english_concepts
 from assistant.lexicon import NOT_EXPANDED, SPECIFIC, Expansions, expand
 from assistant.reading.form import measured, question_words
 from assistant.reading.grammar import sentence
@@ -69,6 +70,8 @@ def unaddressed(knowledge: Knowledge, q: Query, hits: list[Hit]) -> str:
     if q.intent not in SEARCHED or q.units or q.clauses:
         return ""
     best = hits[0].part.text if hits else ""
+    if q.language == "en":
+        return _english_gap(knowledge, q, best)
     texts = q.parts if len(q.parts) > 1 else (q.text,)
     unmeasured = [_unmeasured(knowledge, t) for t in texts]
     if all(unmeasured):
@@ -86,6 +89,15 @@ def _unmeasured(knowledge: Knowledge, text: str) -> str:
         return ""
     found = expand(noun, knowledge)  # a word for the whole noun; its parts' words (保育→托育) name other things
     return "" if any(e.word == noun for e in found.expansions) else noun
+
+
+def _english_gap(knowledge: Knowledge, q: Query, text: str) -> str:
+    """An English question's first concept the corpus has no word for (subway, public toilet), when the
+    passage holds fewer than SUPPORT of its other concepts (rail → 铁路); else ''."""
+    concepts = english_concepts(q.text, knowledge.vocabulary)
+    unknown = [c.phrase for c in concepts if not c.terms]
+    held = [c for c in concepts if c.terms and any(holds(text, t) for t in c.terms)]
+    return unknown[0] if unknown and len(held) < SUPPORT else ""
 
 
 def _asks(q: Query) -> bool:
@@ -127,6 +139,8 @@ def off_focus(knowledge: Knowledge, q: Query, answer: Answer) -> str:
     if q.intent not in SEARCHED or q.units or q.clauses or not answer.citations:
         return ""
     cited = "".join(c.text for c in answer.citations)
+    if q.language == "en":
+        return _english_gap(knowledge, q, cited)
     silent = [_silent_on(r, cited, _asks(q)) for r in _readings(knowledge, q)]
     return silent[0] if all(silent) else ""
 

@@ -57,3 +57,13 @@ def test_a_word_is_held_as_a_word_or_a_morpheme_of_one_not_across_morphemes(text
     from assistant.answering.focus import holds
 
     assert holds(text, word) is held
+
+
+def test_an_english_question_about_a_concept_the_plan_lacks_is_refused(assistant):
+    answer = assistant.ask("Will the city open a cable car to the Kunlun mountains?")
+    assert answer.refused and not answer.citations
+
+
+def test_an_english_question_the_plan_covers_is_answered(assistant):
+    answer = assistant.ask("Does the plan say anything about garbage sorting?")
+    assert not answer.refused and any("垃圾分类" in c.text for c in answer.citations)
