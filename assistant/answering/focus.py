@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.english_concepts import english_concepts
-from assistant.lexicon import NOT_EXPANDED, SPECIFIC, Expansions, expand
+from assistant.lexicon import NOT_EXPANDED, SPECIFIC, Expansion, Expansions, expand
 from assistant.reading.form import measured, question_words
 from assistant.reading.grammar import sentence
 from assistant.reading.story import split_story
@@ -54,10 +54,19 @@ def _readings(knowledge: Knowledge, q: Query) -> list[Expansions]:
     return [r if _specific(r) else whole for r in readings]
 
 
+def _close(found: Expansions, word: str) -> list[Expansion]:
+    """The expansions that say the word in the corpus's terms; a word of the same kind (词林's # group:
+    中考 for 高考) names another thing, and covers nothing."""
+    return [e for e in found.of(word) if e.kind != "related"]
+
+
 def _absent(knowledge: Knowledge, found: Expansions) -> str:
-    """The focus when the documents never use it and the lexicon maps it to nothing they use; else ''."""
+    """The focus when the documents never use it and the lexicon maps it to nothing they use (a word of
+    the same kind does not count: 房价 is not the plan's 市情); else ''."""
     focus = found.focus
-    if not _specific(found) or focus not in found.unknown or found.of(focus):
+    close = _close(found, focus)
+    only_related = not close and bool(found.of(focus)) and focus not in knowledge.vocabulary
+    if not _specific(found) or (not only_related and (focus not in found.unknown or close)):
         return ""
     root = focus[:-1] if len(focus) > 2 or focus[-1] in NOUN_SUFFIXES else focus
     return "" if focus[-1] in NOUN_SUFFIXES and root in knowledge.vocabulary else focus  # 巷子 is the plan's 巷
@@ -77,7 +86,7 @@ def unaddressed(knowledge: Knowledge, q: Query, hits: list[Hit]) -> str:
     if all(unmeasured):
         return unmeasured[0]
     missing = [_absent(knowledge, r) for r in _readings(knowledge, q)]
-    missing = [m if m and (not _asks(q) or len(_support(r, best)) < SUPPORT) else "" for m, r in zip(missing, _readings(knowledge, q))]
+    missing = [m if m and (not _asks(q) or len(_support(r, best, m)) < SUPPORT) else "" for m, r in zip(missing, _readings(knowledge, q))]
     return missing[0] if all(missing) else ""
 
 
@@ -107,13 +116,13 @@ def _asks(q: Query) -> bool:
     return bool(s.polar() or question_words(s) or re.search(r"[？?]", q.text))
 
 
-def _support(found: Expansions, text: str) -> list[str]:
+def _support(found: Expansions, text: str, missing: str = "") -> list[str]:
     """The question's specific words other than its focus (nouns and verbs alike: 培训, 入股) that the
     text holds, in their own form or as a word the lexicon maps them to."""
     tags = dict(word_tags(" ".join(found.words)))
     held = []
     for w in found.words:
-        if w == found.focus or w in found.unknown or general_frequency(w) >= SUPPORTING or NOT_EXPANDED.match(tags.get(w, "n")):
+        if w in (found.focus, missing) or w in found.unknown or general_frequency(w) >= SUPPORTING or NOT_EXPANDED.match(tags.get(w, "n")):
             continue
         if holds(text, w) or any(holds(text, e.term) for e in found.of(w) if e.word == w):
             held.append(w)
@@ -124,7 +133,7 @@ def _silent_on(found: Expansions, cited: str, asking: bool = True) -> str:
     focus = found.focus
     if not _specific(found):
         return ""
-    forms = {focus, *(e.term for e in found.of(focus))}
+    forms = {focus, *(e.term for e in _close(found, focus))}
     if focus[-1] in NOUN_SUFFIXES:
         forms.add(focus[:-1])
     if any(holds(cited, f) for f in forms) or pairs_in(focus, cited) or (asking and len(_support(found, cited)) >= SUPPORT):

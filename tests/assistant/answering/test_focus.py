@@ -67,3 +67,13 @@ def test_an_english_question_about_a_concept_the_plan_lacks_is_refused(assistant
 def test_an_english_question_the_plan_covers_is_answered(assistant):
     answer = assistant.ask("Does the plan say anything about garbage sorting?")
     assert not answer.refused and any("垃圾分类" in c.text for c in answer.citations)
+
+
+def test_a_word_of_the_same_kind_does_not_cover_the_focus(assistant):
+    # 词林 puts 地价 in one # group (same kind, not same meaning) with the plan's 市情
+    from assistant.lexicon import expand
+
+    found = expand("明年地价会不会涨？", assistant.knowledge)
+    assert found.focus == "地价" and {e.kind for e in found.of("地价")} == {"related"}
+    answer = assistant.ask("明年地价会不会涨？")
+    assert answer.refused and not answer.citations
