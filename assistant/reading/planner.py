@@ -116,11 +116,27 @@ def judgement(s: Sentence) -> str:
         before = s.text[max(0, at - 4) : at].lower()
         if s.has("judgement", "future_modal") or any(m in before for m in words("judgement", "future_modal") if not m.isascii()):
             return outcome  # 会涨吗, 能按时完成吗: a future outcome asked yes or no
+    english = _english_prediction(s)
+    if english:
+        return english
     if s.has("persona", "first_person"):
         advice = s.find("judgement", "advice")
         choice = s.polar() or s.has("ask", "which", prefix=True) or "还是" in s.text
         if advice and choice:
             return advice[0][1]
+    return ""
+
+
+def _english_prediction(s: Sentence) -> str:
+    """An English yes/no question put with a future modal (will, going to) over an outcome or completion
+    verb in any of its forms, wherever it stands (Will the railway be finished before 2030?)."""
+    modal = s.polar()
+    if not modal or modal not in words("judgement", "future_modal"):
+        return ""
+    verbs = [w for w in words("judgement", "outcome") + words("time", "complete") if w.isascii() and " " not in w]
+    for token in re.findall(r"[a-z]+", s.lower):
+        if any(token == v or (token.startswith(v) and token[len(v) :] in ("s", "d", "ed", "es", "ing")) for v in verbs):
+            return token
     return ""
 
 

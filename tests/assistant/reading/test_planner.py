@@ -48,3 +48,18 @@ def test_evaluation_prediction_and_advice_are_declined_by_form(assistant, questi
 @pytest.mark.parametrize("question", ["我没有本地户口，可以申请公租房吗？", "市能源局负责哪些任务？", "随迁子女在哪里上学？"])
 def test_questions_for_a_text_span_or_one_unit_need_no_plan(assistant, question):
     assert plan_of(assistant, question) is None or plan_of(assistant, question)["form"] != "decline"
+
+
+@pytest.mark.parametrize(
+    ("question", "predicts"),
+    [
+        ("Will the new water plant be completed before 2028?", True),  # a future modal over a completion verb
+        ("Is the city going to succeed in cutting emissions?", False),  # the auxiliary is not a future modal
+        ("Will the plan make public rental housing easier to get?", False),  # no outcome verb: what it provides
+    ],
+)
+def test_an_english_prediction_is_read_wherever_its_outcome_verb_stands(question, predicts):
+    from assistant.reading.grammar import sentence
+    from assistant.reading.planner import judgement
+
+    assert bool(judgement(sentence(question))) is predicts
