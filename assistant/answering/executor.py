@@ -149,7 +149,7 @@ def _passes(knowledge: Knowledge, part: Part, f: Filter) -> bool:
     if f.kind == "deadline":
         year = int(f.values[0])
         years = [y for node in _deadlines(knowledge, part) if (y := node_year(knowledge, part, node)) is not None]
-        return any(y <= year if f.op == "before" else y >= year for y in years)
+        return any(_compare(y, year, {"before": "at_most", "after": "at_least"}.get(f.op, "eq")) for y in years)
     return True
 
 
@@ -218,7 +218,10 @@ def relevant(knowledge: Knowledge, topic: str, parts: list[Part], one: bool, clo
             return [best]
     scored.sort(key=lambda x: -x[0])
     found = [p for _, p in scored]
-    return found[:1] if one else sorted(found, key=lambda p: p.start)
+    if one:  # a clause named by its topic (住房保障那一条) is the one whose title says it, when one does
+        titled = [p for p in found if lexical_coverage(weights, p.title) >= TOPIC_COVERAGE]
+        return (titled or found)[:1]
+    return sorted(found, key=lambda p: p.start)
 
 
 def specific(knowledge: Knowledge, topic: str) -> list[str]:

@@ -115,7 +115,7 @@ def conditions(knowledge: Knowledge, filters: tuple[Filter, ...], language: str 
         elif f.kind == "has_units":
             conds.append("未列责任单位" if f.negate else "列有责任单位")
         elif f.kind == "deadline":
-            conds.append(f"时间节点在{f.values[0]}年" + ("及以前" if f.op == "before" else "及以后"))
+            conds.append(f"时间节点在{f.values[0]}年" + {"before": "及以前", "after": "及以后"}.get(f.op, ""))
         elif f.kind == "topic":
             conds.append(f"与“{f.values[0]}”有关")
         elif f.kind == "has_target":

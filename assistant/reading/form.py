@@ -153,7 +153,7 @@ def units_noted(s: Sentence, unit_named: bool = False) -> bool | None:
                 tail.startswith("的") and any(n in tail for n in words("noun", "clauses")) or ends
             ):
                 return True
-            if "责任" in head and s.polar() and not tail.strip(FINAL_PARTICLES):  # 写了责任单位吗: whatever the verb, a yes/no about the units noun
+            if not unit_named and "责任" in head and s.polar() and not tail.strip(FINAL_PARTICLES):  # 写了责任单位吗: whatever the verb, a yes/no about the units noun
                 return True
     return None
 

@@ -312,6 +312,8 @@ def _deadline(s: Sentence) -> Filter | None:
             return Filter("deadline", (year,), op="before")
         if any(re.search(rf"\b{w}\s*$", before_text) for w in words("time", "after") if w.isascii()):
             return Filter("deadline", (year,), op="after")
+        if any(re.search(rf"\b{w}\s*$", before_text) if w.isascii() else before_text.endswith(w) for w in words("time", "during")):
+            return Filter("deadline", (year,), op="eq")
     return None
 
 

@@ -87,3 +87,8 @@ def test_asking_which_department_to_go_to_is_not_advice(assistant):
 def test_a_number_without_its_classifier_is_no_count_of_units(assistant):
     plan = plan_of(assistant, "第二十二条还有哪些单位一起负责？")
     assert plan is None or not any(f.startswith("unit_count") for f in plan.get("filters", []))
+
+
+def test_a_year_without_a_direction_is_that_year(assistant):
+    assert plan_of(assistant, "Which tasks are due in 2029?")["filters"] == ["deadline(eq 2029)"]
+    assert assistant.ask("Which tasks are due in 2029?").text.startswith("没有时间节点在2029年的任务")
