@@ -11,6 +11,7 @@ answer, or a question not the documents' to answer); None leaves it to the span 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from assistant.reading.form import after_word, counts, negations, noun_in, question_words, units_noted, who_span
 from assistant.reading.grammar import Sentence, names, table, words
@@ -20,16 +21,23 @@ from index.tokenize import segment
 
 YEAR = re.compile(r"(\d{4})\s*年?(?:\d{1,2}\s*月)?(?:份)?(?:底|末|年底|中)?")
 NEAR = 4  # characters between a negation and the unit it scopes over
-RANGE = re.compile(r"^\s*(到|至|-|－|~|～|—|–|to)\s*$", re.I)
+SEPARATORS = r"(?:到|至|-|－|~|～|—|–|to|through)"  # between the two ends of a range of clauses
+RANGE = re.compile(rf"^\s*{SEPARATORS}\s*$", re.I)
 CLASSIFIERS = "条项个部分任务些"
 CN_NUMERAL = "零〇一二两三四五六七八九十百"
 NUMBER = rf"(\d{{1,3}}|[{CN_NUMERAL}]{{1,4}})"
-# Clause numbers written as a range in one bracket or in English: （二十七至二十九）, (1)–(26), clauses 4 to 10.
-WRITTEN_RANGE = re.compile(
-    rf"[（(]\s*{NUMBER}\s*[)）]?\s*(?:到|至|-|－|~|～|—|–|to|through)\s*[（(]?\s*{NUMBER}\s*[）)]"
-    rf"|\b(?:clauses?|tasks?|items?)\s+(\d{{1,2}})\s*(?:-|–|—|to|through)\s*(\d{{1,2}})\b",
-    re.I,
-)
+
+
+@cache
+def written_range() -> re.Pattern[str]:
+    """Clause numbers written as a range in one bracket or in English: （二十七至二十九）, (1)–(26), clauses 4 to 10."""
+    nouns = "|".join(n for n in words("noun", "clauses") if n.isascii())
+    return re.compile(
+        rf"[（(]\s*{NUMBER}\s*[)）]?\s*{SEPARATORS}\s*[（(]?\s*{NUMBER}\s*[）)]|\b(?:{nouns})s?\s+(\d{{1,2}})\s*{SEPARATORS}\s*(\d{{1,2}})\b",
+        re.I,
+    )
+
+
 ELLIPSIS = re.compile(r"^\s*[,，、]?\s*(…|\.\.\.|etc\b|等)")  # （一）, （二）… names clauses as examples, not a scope
 UNIT_CLASSIFIERS = "个家"
 COMPARISONS = ("at_least", "at_most", "more", "less", "exact")  # 不少于 is read before 少于
@@ -233,7 +241,7 @@ def _negated(s: Sentence, negs: list[tuple[int, str]], start: int, end: int) -> 
 
 def _clause_scope(s: Sentence, q: Query) -> tuple[str, ...]:
     """Clauses that bound the question: a range （一）到（二十六）, or the clauses it names."""
-    written = WRITTEN_RANGE.search(s.text)
+    written = written_range().search(s.text)
     if written:
         lo, hi = sorted(_number(n) for n in written.groups() if n)
         if 0 < lo < hi <= 100:
@@ -261,24 +269,26 @@ def _unit_count(s: Sentence) -> Filter | None:
     任务, at least five units. The number stands after the units noun with only a comparison or 有 / 是
     between, or before it with a comparison word (只有, 超过, 少于, 至少), 有, or 以上 / 以下 after."""
     nouns = words("noun", "units")
-    compare = {role: [w for w in words("compare", role) if w not in ("以上", "以下")] for role in COMPARISONS}
+    compare = {role: words("compare", role) for role in COMPARISONS}
+    following = {role: words("compare", f"{role}_after") for role in ("at_least", "at_most")}
     for m in re.finditer(rf"{NUMBER}\s*([{UNIT_CLASSIFIERS}])?", s.text):
-        after = s.text[m.end() : m.end() + 8]
+        after = s.text[m.end() : m.end() + 16].lstrip()
         before = s.text[max(0, m.start() - 12) : m.start()]
-        op = next((r for r in COMPARISONS for w in compare[r] if before.lower().rstrip().endswith(w.lower())), "")
-        word = next((w for r in COMPARISONS for w in compare[r] if before.lower().rstrip().endswith(w.lower())), "")
+        said = [(r, w) for r in COMPARISONS for w in compare[r] if before.lower().rstrip().endswith(w.lower())]
+        op, word = said[0] if said else ("", "")
         bridge = before[: len(before.rstrip()) - len(word)] if word else before
-        closing = after.lstrip().startswith(("以上", "以下", "或以上", "或以下"))
-        noun_after = any(re.sub(r"^[以上下或 的]*(责任)?", "", after).lower().startswith(n) for n in nouns) and bool(m.group(2) or m.group(1).isdigit())
+        closing = next((r for r, ws in following.items() for w in ws if after.lower().startswith(w)), "")
+        rest = after[len(next((w for ws in following.values() for w in ws if after.lower().startswith(w)), "")) :]
+        noun_after = any(re.sub(r"^[ 的]*(责任)?", "", rest).lower().startswith(n) for n in nouns)
         noun_before = any(bridge.rstrip(COPULAS + " ").lower().endswith(n) for n in nouns)
-        counted = bool(m.group(2)) or closing or noun_after  # a number with its classifier (两家), not 一起
+        counted = bool(m.group(2)) or bool(closing) or noun_after  # a number with its classifier (两家), not 一起
         if not counted or not (noun_before or (noun_after and (op or closing or bridge.endswith("有")))):
             continue
         n = _number(m.group(1))
         if n <= 0:
             continue
-        if closing:
-            op = {"": "at_least", "exact": "at_least"}.get(op, op) if "以上" in after[:4] else {"": "at_most", "exact": "at_most"}.get(op, op)
+        if closing and op in ("", "exact"):
+            op = closing
         return Filter("unit_count", (str(n),), op="eq" if op in ("", "exact") else op)  # type: ignore[arg-type]
     return None
 
