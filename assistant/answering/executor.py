@@ -92,11 +92,7 @@ def execute(knowledge: Knowledge, plan: Plan) -> Result:
             selected = [p for p in selected if _passes(knowledge, p, f) != f.negate]
     nodes = time_nodes(knowledge, docs) if plan.filters_of("deadline") else ()
     # A complement is counted out of the clauses the other conditions keep (第五部分的6项中).
-    universe = [
-        p
-        for p in base
-        if all(_passes(knowledge, p, f) for f in plan.filters if not f.negate and f.kind != "topic")
-    ]
+    universe = [p for p in base if all(_passes(knowledge, p, f) for f in plan.filters if not f.negate and f.kind != "topic")]
     # A check over each clause ranges over the clauses the scope keeps (第五部分的每一项).
     scoped = [p for p in base if all(_passes(knowledge, p, f) for f in plan.filters if f.kind in ("section", "clause"))]
     scope = tuple(p for p in scoped if not plan.filters_of("topic") or p in topic_parts) if plan.each else ()
