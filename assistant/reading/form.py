@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.reading.grammar import A_NOT_A, Sentence, names, words
+from assistant.reading.grammar import A_NOT_A, FINAL_PARTICLES, Sentence, names, words
 
 AFTER = 10  # characters after 哪 / 几 / 多少 in which the noun it asks about stands (多少个不同的责任单位)
 BEFORE = 8  # characters before it in which a subject noun stands (责任单位是哪些)
@@ -152,6 +152,8 @@ def units_noted(s: Sentence, unit_named: bool = False) -> bool | None:
             if any(v in head for v in ("有", "列")) and (
                 tail.startswith("的") and any(n in tail for n in words("noun", "clauses")) or ends
             ):
+                return True
+            if not unit_named and "责任" in head and s.polar() and not tail.strip(FINAL_PARTICLES):  # 写了责任单位吗: whatever the verb, a yes/no about the units noun
                 return True
     return None
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-FilterKind = Literal["unit", "section", "topic", "has_units", "has_target", "deadline", "clause"]
+FilterKind = Literal["unit", "section", "topic", "has_units", "has_target", "deadline", "clause", "unit_count"]
+# A deadline's direction, or how a clause's number of responsible units compares with a number.
+Op = Literal["before", "after", "eq", "more", "less", "at_least", "at_most", ""]
 Projection = Literal["clauses", "units", "count", "span", "structure", "metadata", "lineage"]
 Form = Literal["list", "count", "check", "ranking", "lookup", "decline", "acknowledge"]
 Base = Literal["clauses", "previous"]
@@ -17,19 +19,20 @@ Base = Literal["clauses", "previous"]
 
 @dataclass(frozen=True)
 class Filter:
-    """One condition on a clause. ``values`` are unit names, section numerals, topic words, clause
-    numbers or a year; ``every`` asks for all of several values (both units), else any of them;
-    ``negate`` keeps the clauses that fail it (没有 / 不 / except); ``op`` is a deadline's direction."""
+    """One condition on a clause. ``values`` are unit names, section numerals (or the words of a
+    section's title: 以城带乡那部分), topic words, clause numbers, a year or a number of units;
+    ``every`` asks for all of several values (both units), else any of them; ``negate`` keeps the
+    clauses that fail it (没有 / 不 / except); ``op`` is a deadline's direction or a count's comparison."""
 
     kind: FilterKind
     values: tuple[str, ...] = ()
     negate: bool = False
     every: bool = False
-    op: Literal["before", "after", ""] = ""
+    op: Op = ""
 
     def describe(self) -> str:
         what = "、".join(self.values) if self.values else ""
-        if self.kind == "deadline":
+        if self.kind in ("deadline", "unit_count"):
             what = f"{self.op} {what}"
         joined = f"{self.kind}({what})" if what else self.kind
         return ("not " if self.negate else "") + (f"all {joined}" if self.every and len(self.values) > 1 else joined)
@@ -46,6 +49,7 @@ class Plan:
     within: tuple[int, ...] = ()  # the previous turn's result, when the base is "previous"
     single: bool = False  # 哪一条: the one clause that fits best
     common: bool = False  # 这几条都有的责任单位: the units every selected clause lists
+    each: bool = False  # 每一项任务是否都…: a check that holds only when every clause of the scope passes
     read: tuple[str, ...] = ()
     docs: tuple[str, ...] = ()
     persona: tuple[str, ...] = field(default=(), compare=False)  # facts a story told about the asker
@@ -62,6 +66,8 @@ class Plan:
             out["within"] = list(self.within)
         if self.common:
             out["common"] = True
+        if self.each:
+            out["each"] = True
         if self.read:
             out["read"] = list(self.read)
         if self.persona:

@@ -11,6 +11,7 @@ answer, or a question not the documents' to answer); None leaves it to the span 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from assistant.reading.form import after_word, counts, negations, noun_in, question_words, units_noted, who_span
 from assistant.reading.grammar import Sentence, names, table, words
@@ -20,8 +21,28 @@ from index.tokenize import segment
 
 YEAR = re.compile(r"(\d{4})\s*年?(?:\d{1,2}\s*月)?(?:份)?(?:底|末|年底|中)?")
 NEAR = 4  # characters between a negation and the unit it scopes over
-RANGE = re.compile(r"^\s*(到|至|-|－|~|～|—|–|to)\s*$", re.I)
+SEPARATORS = r"(?:到|至|-|－|~|～|—|–|to|through)"  # between the two ends of a range of clauses
+RANGE = re.compile(rf"^\s*{SEPARATORS}\s*$", re.I)
 CLASSIFIERS = "条项个部分任务些"
+CN_NUMERAL = "零〇一二两三四五六七八九十百"
+NUMBER = rf"(\d{{1,3}}|[{CN_NUMERAL}]{{1,4}})"
+
+
+@cache
+def written_range() -> re.Pattern[str]:
+    """Clause numbers written as a range in one bracket or in English: （二十七至二十九）, (1)–(26), clauses 4 to 10."""
+    nouns = "|".join(n for n in words("noun", "clauses") if n.isascii())
+    return re.compile(
+        rf"[（(]\s*{NUMBER}\s*[)）]?\s*{SEPARATORS}\s*[（(]?\s*{NUMBER}\s*[）)]|\b(?:{nouns})s?\s+(\d{{1,2}})\s*{SEPARATORS}\s*(\d{{1,2}})\b",
+        re.I,
+    )
+
+
+ELLIPSIS = re.compile(r"^\s*[,，、]?\s*(…|\.\.\.|etc\b|等)")  # （一）, （二）… names clauses as examples, not a scope
+UNIT_CLASSIFIERS = "个家"
+COMPARISONS = ("at_least", "at_most", "more", "less", "exact")  # 不少于 is read before 少于
+COPULAS = "是有为共都仅在"  # between the units noun and its number (责任单位有三个, 单位共两家)
+ENGLISH_GAP = 2  # words between an English negation and the unit it scopes over (do not list the X)
 
 
 def read_plan(q: Query) -> Plan | None:
@@ -30,7 +51,7 @@ def read_plan(q: Query) -> Plan | None:
     declined = judgement(s)
     if declined:
         return Plan("decline", "span", read=(declined,))
-    if q.intent == "ranking":  # the most / fewest: a ranking the plan does not express; the ranking route ranks, in scope
+    if q.intent == "ranking" and _unit_count(s) is None:  # the most / fewest: the ranking route ranks, in scope
         return None
     if _asks_basis(s):
         return Plan("lookup", "metadata", read=tuple(w for _, w in s.find("relate", "basis")))
@@ -41,25 +62,29 @@ def read_plan(q: Query) -> Plan | None:
     previous = bool(q.within)  # the conversation read a scope word (其中, 这些任务里) and set the base
     clause_scope = [f for f in filters if f.kind == "clause"]
     negated = any(f.negate for f in filters)
+    sections = bool(q.sections) or _has(filters, "section")
     record_shaped = (
         negated
+        or _has(filters, "unit_count")
+        or (form == "check" and (sections or clause_scope) and _has(filters, "has_units"))
         or (previous and (filters or topic or form != "list" or projection != "units" or s.has("quantifier", "all")))
         or projection == "structure"
-        or (q.units and (q.sections or _has(filters, "deadline", "has_target", "has_units") or clause_scope and form != "list"))
+        or (q.units and (sections or _has(filters, "deadline", "has_target", "has_units") or clause_scope and form != "list"))
         or (q.units and form == "check")
         or (len(q.units) > 1 and (form == "count" or s.has("quantifier", "any") or s.has("quantifier", "all")))
         or _has(filters, "deadline", "has_target")
-        or (form == "count" and not q.units and (not topic or q.sections))
+        or (form == "count" and not q.units and (not topic or sections or clause_scope or (q.clauses and not clause_scope)))
         or (q.clauses and projection == "units" and form == "count")
         or (q.clauses and form == "check" and _has(filters, "has_units"))
     )
     if not record_shaped:
         return None
-    if topic and not q.clauses and (form == "check" or previous):
+    if topic and not q.clauses and not clause_scope and (form == "check" or previous):
         filters.append(Filter("topic", (topic,)))
     read = tuple(w for w in (asked, form_word) if w) + tuple(_filter_words(s, filters))
     single = bool(re.search(r"哪(一|个)(条|项)|\bwhich one\b", q.text, re.I))
     common = projection == "units" and not q.units and s.has("quantifier", "all")
+    each = form == "check" and s.has("quantifier", "clauses") and not q.within
     return Plan(
         form,
         projection,
@@ -68,6 +93,7 @@ def read_plan(q: Query) -> Plan | None:
         q.within if previous else (),
         single,
         common,
+        each,
         tuple(dict.fromkeys(read)),
         q.docs,
     )
@@ -82,6 +108,10 @@ def _filters(s: Sentence, q: Query) -> list[Filter]:
     filters = _unit_filters(s, q)
     if q.sections:
         filters.append(Filter("section", tuple(q.sections)))
+    else:
+        titled = section_title(s)
+        if titled:  # 以城带乡那部分: a part named by words of its title, resolved against the titles by the executor
+            filters.append(Filter("section", (titled,)))
     clauses = _clause_scope(s, q)
     if clauses:
         filters.append(Filter("clause", clauses))
@@ -90,6 +120,9 @@ def _filters(s: Sentence, q: Query) -> list[Filter]:
         deadline = _deadline(s)
         if deadline is not None:
             filters.append(deadline)
+    counted = _unit_count(s)
+    if counted is not None:
+        filters.append(counted)
     noted = units_noted(s, bool(q.units))
     if noted is not None:
         filters.append(Filter("has_units", negate=not noted))
@@ -122,7 +155,7 @@ def judgement(s: Sentence) -> str:
     if s.has("persona", "first_person"):
         advice = s.find("judgement", "advice")
         choice = s.polar() or s.has("ask", "which", prefix=True) or "还是" in s.text
-        if advice and choice:
+        if advice and choice and who_span(s) is None:  # 我该找哪个部门: who is responsible, which the records say
             return advice[0][1]
     return ""
 
@@ -169,6 +202,8 @@ def _form(s: Sentence, q: Query, projection: Projection) -> tuple[Form, str]:
             after = after_word(s, at, word)
             if any(noun_in(n, after) for n in nouns) or projection == "structure":
                 return "count", after
+            if word.isascii() and any(noun_in(n, s.lower[:at]) for n in nouns):  # Of tasks (1)–(26), how many do not…
+                return "count", word
     polar = s.polar()
     if polar and not question_words(s) and not s.has("ask", "who"):
         return "check", polar
@@ -213,14 +248,23 @@ def _negated(s: Sentence, negs: list[tuple[int, str]], start: int, end: int) -> 
     for at, word in negs:
         if word in words("polarity", "exclusion") and at < start and not re.search(r"[，,。；;]", s.text[at:start]):
             return True
-        if 0 <= start - (at + len(word)) <= NEAR and not re.search(r"[，,。；;]", s.text[at:start]):
+        gap = s.text[at + len(word) : start]
+        near = len(gap.split()) <= ENGLISH_GAP if word.isascii() else len(gap) <= NEAR
+        if at + len(word) <= start and near and not re.search(r"[，,。；;]", gap):
             return True
     return _after(s, negs, end)
 
 
 def _clause_scope(s: Sentence, q: Query) -> tuple[str, ...]:
     """Clauses that bound the question: a range （一）到（二十六）, or the clauses it names."""
+    written = written_range().search(s.text)
+    if written:
+        lo, hi = sorted(_number(n) for n in written.groups() if n)
+        if 0 < lo < hi <= 100:
+            return tuple(str(n) for n in range(lo, hi + 1))
     refs = sorted(q.clauses, key=lambda c: s.text.find(c.written))
+    if refs and ELLIPSIS.match(s.text[s.text.find(refs[-1].written) + len(refs[-1].written) :]):
+        return ()  # examples of how clauses are numbered, not the clauses asked about
     if len(refs) == 2:
         a, b = refs
         between = s.text[s.text.find(a.written) + len(a.written) : s.text.find(b.written)]
@@ -228,6 +272,56 @@ def _clause_scope(s: Sentence, q: Query) -> tuple[str, ...]:
             lo, hi = sorted((a.number, b.number))
             return tuple(str(n) for n in range(lo, hi + 1))
     return tuple(str(c.number) for c in q.clauses)
+
+
+def _number(written: str) -> int:
+    from assistant.entities import chinese_number
+
+    return int(written) if written.isdigit() else chinese_number(written) or 0
+
+
+def _unit_count(s: Sentence) -> Filter | None:
+    """A number of responsible units a clause must have: 责任单位只有两家, 超过十个责任单位, 有三个单位的
+    任务, at least five units. The number stands after the units noun with only a comparison or 有 / 是
+    between, or before it with a comparison word (只有, 超过, 少于, 至少), 有, or 以上 / 以下 after."""
+    nouns = words("noun", "units")
+    compare = {role: words("compare", role) for role in COMPARISONS}
+    following = {role: words("compare", f"{role}_after") for role in ("at_least", "at_most")}
+    for m in re.finditer(rf"{NUMBER}\s*([{UNIT_CLASSIFIERS}])?", s.text):
+        after = s.text[m.end() : m.end() + 16].lstrip()
+        before = s.text[max(0, m.start() - 12) : m.start()]
+        said = [(r, w) for r in COMPARISONS for w in compare[r] if before.lower().rstrip().endswith(w.lower())]
+        op, word = said[0] if said else ("", "")
+        bridge = before[: len(before.rstrip()) - len(word)] if word else before
+        closing = next((r for r, ws in following.items() for w in ws if after.lower().startswith(w)), "")
+        rest = after[len(next((w for ws in following.values() for w in ws if after.lower().startswith(w)), "")) :]
+        noun_after = any(re.sub(r"^[ 的]*(责任)?", "", rest).lower().startswith(n) for n in nouns)
+        noun_before = any(bridge.rstrip(COPULAS + " ").lower().endswith(n) for n in nouns)
+        counted = bool(m.group(2)) or bool(closing) or noun_after  # a number with its classifier (两家), not 一起
+        if not counted or not (noun_before or (noun_after and (op or closing or bridge.endswith("有")))):
+            continue
+        n = _number(m.group(1))
+        if n <= 0:
+            continue
+        if closing and op in ("", "exact"):
+            op = closing
+        return Filter("unit_count", (str(n),), op="eq" if op in ("", "exact") else op)  # type: ignore[arg-type]
+    return None
+
+
+def section_title(s: Sentence) -> str:
+    """The words before a part noun that name a part by its title (以城带乡那部分 → 以城带乡), or ''
+    when the part is numbered or counted (第三部分, 几个部分, 这部分)."""
+    for noun in words("noun", "parts"):
+        if noun.isascii():
+            continue
+        for m in re.finditer(noun, s.text):
+            before = re.split(r"[，,。？?！!；;：:“”\s]", s.text[: m.start()])[-1]
+            before = before.rstrip("的").rstrip("那这该此").rstrip("的")
+            if len(before) < 2 or before[-1] in CLASSIFIERS + "几哪些个" or "第" in before[-4:]:
+                continue
+            return before
+    return ""
 
 
 def _deadline(s: Sentence) -> Filter | None:
@@ -244,6 +338,8 @@ def _deadline(s: Sentence) -> Filter | None:
             return Filter("deadline", (year,), op="before")
         if any(re.search(rf"\b{w}\s*$", before_text) for w in words("time", "after") if w.isascii()):
             return Filter("deadline", (year,), op="after")
+        if any(re.search(rf"\b{w}\s*$", before_text) if w.isascii() else before_text.endswith(w) for w in words("time", "during")):
+            return Filter("deadline", (year,), op="eq")
     return None
 
 

@@ -184,7 +184,7 @@ def test_an_injection_in_the_question_is_refused_before_any_model_is_asked(llm_a
 def test_out_of_scope_questions_stay_refusals_and_never_reach_the_model(llm_assistant, fake_llm):
     before = len(fake_llm.chat_requests())
     answer = llm_assistant.ask("格尔木今年的财政收入是多少？")
-    assert answer.refused and answer.citations == () and answer.text.startswith("文件中未找到")
+    assert answer.refused and answer.citations == () and answer.text.startswith("已收录的文件没有涉及")
     assert len(fake_llm.chat_requests()) == before
 
 

@@ -100,3 +100,25 @@ def test_a_follow_up_that_only_counts_counts_the_last_answer(assistant):
     answer = assistant.ask("一共几个？", history=history)
     units = next(p for p in assistant.knowledge.parts if p.number == 21).units
     assert f"{len(units)}个" in answer.text.split("\n")[0]
+
+
+def test_a_count_of_units_filter_compares_each_clause_unit_list(assistant):
+    answer = assistant.ask("哪些任务的责任单位只有两家？")
+    assert {c.path for c in answer.citations} == {"三（四）", "三（七）"}
+
+
+def test_a_check_over_each_clause_of_a_part_is_yes_only_when_all_pass(assistant):
+    yes = assistant.ask("第五部分的所有任务是不是都列了市住建局？")
+    assert yes.text.startswith("是。") and len(yes.citations) == 6
+    no = assistant.ask("第五部分的每一项任务是否都有市水利局？")
+    assert no.text.startswith("否。") and "五（十八）" in {c.path for c in no.citations}
+
+
+def test_a_complement_over_a_clause_range_is_counted_out_of_the_range(assistant):
+    answer = assistant.ask("How many of tasks (1)–(10) do not list the Civil Affairs Bureau?")
+    assert "10" in answer.text.split("\n", 1)[0]
+
+
+def test_a_part_without_units_answers_no_to_whether_they_are_listed(assistant):
+    answer = assistant.ask("保障措施这部分的任务列出责任单位了吗？")
+    assert answer.text.startswith("否。")

@@ -63,3 +63,47 @@ def test_an_english_prediction_is_read_wherever_its_outcome_verb_stands(question
     from assistant.reading.planner import judgement
 
     assert bool(judgement(sentence(question))) is predicts
+
+
+def test_a_number_of_units_beside_the_units_noun_filters_by_count(assistant):
+    assert plan_of(assistant, "责任单位仅有两个的是哪些任务？")["filters"] == ["unit_count(eq 2)"]
+    assert plan_of(assistant, "哪些任务的责任单位不少于9个？")["filters"] == ["unit_count(at_least 9)"]
+    assert plan_of(assistant, "列了十个以上责任单位的任务有几项？")["filters"] == ["unit_count(at_least 10)"]
+
+
+def test_a_number_of_named_units_is_no_count_filter(assistant):
+    plan = plan_of(assistant, "市民政局和市财政局两个部门都参与的任务有哪些？")
+    assert plan is not None and not any(f.startswith("unit_count") for f in plan["filters"])
+
+
+def test_a_clause_range_in_english_or_in_one_bracket_bounds_the_question(assistant):
+    plan = plan_of(assistant, "Among clauses 3 to 6, which do not list the Education Bureau?")
+    assert "clause(3、4、5、6)" in plan["filters"] and "not unit(市教育局)" in plan["filters"]
+    plan = plan_of(assistant, "（十一至十三）这几条里，市水利局没参加的是哪些？")
+    assert "clause(11、12、13)" in plan["filters"]
+
+
+def test_clauses_given_as_examples_are_no_scope(assistant):
+    plan = plan_of(assistant, "方案里像（一）、（二）…这样编号的任务一共几项？")
+    assert plan["form"] == "count" and not any(f.startswith("clause") for f in plan.get("filters", []))
+
+
+def test_a_part_named_by_words_of_its_title_is_a_section_filter(assistant):
+    answer = assistant.ask("城市更新和安全韧性那部分，市水利局参加了哪几条？")
+    fifth = {p.path for p in assistant.knowledge.parts if p.kind == "clause" and p.path.startswith("五（") and "市水利局" in p.unit_names}
+    assert fifth and {c.path for c in answer.citations} == fifth
+
+
+def test_asking_which_department_to_go_to_is_not_advice(assistant):
+    answer = assistant.ask("随迁子女上学的事我应该找哪个部门？")
+    assert not answer.refused and "市教育局" in answer.text
+
+
+def test_a_number_without_its_classifier_is_no_count_of_units(assistant):
+    plan = plan_of(assistant, "第二十二条还有哪些单位一起负责？")
+    assert plan is None or not any(f.startswith("unit_count") for f in plan.get("filters", []))
+
+
+def test_a_year_without_a_direction_is_that_year(assistant):
+    assert plan_of(assistant, "Which tasks are due in 2029?")["filters"] == ["deadline(eq 2029)"]
+    assert assistant.ask("Which tasks are due in 2029?").text.startswith("没有时间节点在2029年的任务")
