@@ -124,12 +124,25 @@ def normalise(question: str, limit: int) -> tuple[str, bool]:
 
 
 def expand_query(question: str) -> str:
-    """The question plus the plan's own terms for the English phrases and everyday words in it."""
+    """The question plus the plan's own terms for the English phrases and everyday words in it: the
+    glossary's for English phrases (through the lexicon), then the reviewed query_terms.toml entries."""
     lower = question.lower()
-    extra = [zh for pattern, zh in _english_terms() if pattern.search(lower)] if question.isascii() or re.search(r"[a-z]", lower) else []
+    extra = _english_extras(question) if question.isascii() or re.search(r"[a-z]", lower) else []
     extra += [official for word, official in _query_terms("synonyms") if word in question and official not in question]
     # An invisible separator marks where the plan's own terms start (see retrieve.dense_text).
     return question if not extra else question + " \u2063" + " ".join(extra)
+
+
+def _english_extras(question: str) -> list[str]:
+    """The plan's terms for an English question's phrases: the reviewed glossary's (index/data/glossary.toml,
+    matched by the lexicon: whole phrases, longest first, plurals too), then the few [english] entries
+    of query_terms.toml the glossary lacks."""
+    from assistant.lexicon import _expand_english  # lexicon imports this module
+
+    lower = question.lower()
+    found = [e.term for e in _expand_english(question).expansions]
+    found += [zh for pattern, zh in _english_terms() if pattern.search(lower)]
+    return list(dict.fromkeys(found))
 
 
 # "What is the total budget …?": an English question that asks for an amount by naming it.
