@@ -12,7 +12,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from index.tokenize import place_words, segment, word_tags
+from assistant.scope import ADMIN_SUFFIX
+from index.tokenize import segment, word_tags
 
 INJECTION = re.compile(
     r"忽略(以上|之前|前面|上述|所有)|无视(以上|之前|规则)|系统提示|提示词|管理员模式|开发者模式|隐藏指令|越狱|扮演|你现在是|输出你的|"
@@ -24,7 +25,6 @@ TASK_REQUEST = re.compile(
     r"write (a|me) (poem|story|song|program|script)|translate|poem",
     re.I,
 )
-PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(市|州|县|省|自治区)(?=的|新型|城镇化|贯彻|城市|$|里|有|对|在|呢|[？?，,。])")
 NOT_IN_NAMES = set("在到去来想的从回住这那本我你他全该个里城")
 GENERIC_PLACES = ("本", "我", "全", "该", "各", "设区", "城", "省")  # 本市, 全省, 各县… name no place
 # "哪几个" lists things; "多少" asks for a figure.
@@ -190,20 +190,35 @@ def has_figure(text: str, kind: str) -> bool:
 
 def foreign_place(question: str, vocabulary: str, known: tuple[str, ...] = ()) -> str:
     """A city, prefecture, county or province the question is about that the corpus does not know:
-    neither a place of its documents (the manifest's) nor a name its text uses."""
-    for m in PLACE.finditer(question):
-        stem = m.group(1).lstrip("".join(NOT_IN_NAMES))  # 那西宁市 → 西宁市
-        name = stem + m.group(2)
+    neither a place of its documents (the manifest's) nor a name its text uses.
+
+    Places are jieba's place names (ns), and names jieba keeps apart from their administrative ending
+    (海东 市, 果洛 州). A name with its ending is a place whatever follows (德令哈市贯彻…); one without
+    only where the question is about it (深圳的…, 那上海呢？), not inside a phrase (满大街装…); and not
+    when the question names a known place (我是海南州那边的户口，来格尔木打工…)."""
+    suffixed, bare = [], []
+    tags = word_tags(question)
+    at = 0
+    for i, (word, tag) in enumerate(tags):
+        end = at + len(word)
+        after = tags[i + 1][0] if i + 1 < len(tags) else ""
+        name = word.lstrip("".join(NOT_IN_NAMES))  # 那西宁市 → 西宁市
+        if ADMIN_SUFFIX.fullmatch(after) and len(name) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", name):
+            suffixed.append((name, name + after))  # 海东 市 → 海东市
+        elif tag == "ns" and ADMIN_SUFFIX.search(name):
+            suffixed.append((ADMIN_SUFFIX.sub("", name), name))
+        elif tag == "ns":
+            bare.append((name, question[end : end + 1]))
+        at = end
+    for stem, name in suffixed:
         if len(stem) < 2 or any(ch in NOT_IN_NAMES for ch in stem) or stem.startswith(GENERIC_PLACES):
             continue
         if any(name.startswith(k) or k.startswith(stem) for k in known) or name in vocabulary:
             continue
         return name
-    if any(k in question for k in known):  # 我是海南州那边的户口，来格尔木打工…: the question is about a known place
+    if any(k in question for k in known):  # the question is about a known place
         return ""
-    for word, at in place_words(question):  # names without a suffix: 深圳的…, 那上海呢？
-        name = word.lstrip("".join(NOT_IN_NAMES))
-        after = question[at + len(word) : at + len(word) + 1]
+    for name, after in bare:
         if len(name) < 2 or name in vocabulary or any(name.startswith(k) or k.startswith(name) for k in known):
             continue
         if not after or after in PLACE_FOLLOWS:  # a place the question is about, not a word inside a phrase (满大街装…)
