@@ -27,14 +27,9 @@ TASK_REQUEST = re.compile(
 )
 NOT_IN_NAMES = set("在到去来想的从回住这那本我你他全该个里城")
 GENERIC_PLACES = ("本", "我", "全", "该", "各", "设区", "城", "省")  # 本市, 全省, 各县… name no place
-# "哪几个" lists things; "多少" asks for a figure.
-# "几个" asks a figure after 有/是/共… or at the end ("有几个？"), not in "刚招了几个大学生".
 DATE_ASK = re.compile(r"什么时(候|间)|多长时间|多久|几(年|个月|天)(之|以)?内|how long|何时|哪(一)?年|时间节点|截止|期限|when\b|deadline", re.I)
-QUANTITY = re.compile(
-    r"多少|多(大|高)|(?:有|是|共|要|分别|到底|达到)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)[^，,。；\u4e00-\u9fff]*[？?]?$|"
-    r"how (much|many)|what percentage|what (\w+ )?rate|" + DATE_ASK.pattern,
-    re.I,
-)
+QUANTITY = re.compile(r"多少|多(大|高)|how (much|many)|what percentage|what (\w+ )?rate|" + DATE_ASK.pattern, re.I)
+CLAUSE_END = re.compile(r"[，,。？?！!；;]")
 MONEY_EN = r"cost|price|rent|budget|funding"
 MONEY = re.compile(r"钱|租金|房价|价格|票价|投资|投入|预算|经费|拨款|金额|资金|费用|工资|收入|标准|" + MONEY_EN, re.I)
 RATE = re.compile(r"率|比例|百分之|占比|增长目标|增速|percent", re.I)
@@ -153,7 +148,7 @@ def quantity_kind(question: str) -> str:
     """'money', 'rate', 'people', 'date', 'number' or '' — what kind of figure the question asks for."""
     if AMOUNT_ASK.search(question):
         return "money"
-    if not QUANTITY.search(question):
+    if not QUANTITY.search(question) and not asks_few(question):
         return ""
     if MONEY.search(question) and re.search(r"多少|how much", question, re.I):
         return "money"
@@ -166,19 +161,38 @@ def quantity_kind(question: str) -> str:
     return "number"
 
 
+def asks_few(question: str) -> str:
+    """几 with a classifier, as jieba's numeral word (几个, 几项, 几年, 几点), asked in a question clause — one
+    that ends with a question mark or ends the question ("有几项？"), not one that tells ("刚招了几个大学生，…")
+    — and not 哪几 / 这几 (which, these) or 九几年 (a numeral before it); the word, or ''."""
+    at = 0
+    for word, tag in word_tags(question):
+        start, at = at, at + len(word)
+        if not (word.startswith("几") and len(word) > 1 and tag.startswith("m")):
+            continue
+        before = question[start - 1 : start]
+        if before and (before in "哪这那" or before.isnumeric()):
+            continue
+        end = CLAUSE_END.search(question, at)
+        if end is None or end.group(0) in "？?" or not question[end.end() :].strip():
+            return word
+    return ""
+
+
 def asked_measure(question: str) -> str:
-    """The measure word a question's 多少 asks for (多少亿 → 亿, 多少个 → 个), read by jieba's tagger
-    (a numeral or classifier of one character after 多少); '' when none."""
+    """The measure word a question's 多少 or 几 asks for (多少亿 → 亿, 多少个 → 个, 几点 → 点, 几分钟 → 分钟),
+    read by jieba's tagger (a numeral or classifier of one character after 多少; the classifier jieba
+    joins to 几); '' when none."""
     tags = word_tags(question)
     for (word, _), (after, tag) in zip(tags, tags[1:]):
         if word == "多少" and len(after) == 1 and tag in ("m", "q"):
             return after
-    return ""
+    return asks_few(question)[1:]
 
 
 def states_measure(text: str, measure: str) -> bool:
-    """Whether a text states a number with that measure word (21个, 2万吨, 100亿)."""
-    return bool(re.search(rf"\d[\d.]*\s*[万亿千百]?{measure}", text))
+    """Whether a text states a number with that measure word (21个, 2万吨, 100亿, 三级)."""
+    return bool(re.search(rf"(?:\d[\d.]*|[一二两三四五六七八九十百千]+)\s*[万亿千百]?{re.escape(measure)}", text))
 
 
 def has_figure(text: str, kind: str) -> bool:
