@@ -38,7 +38,7 @@ NUMBER_IN = {
     "money": re.compile(r"\d[\d.]*\s*(元|万元|亿元)"),
     "rate": re.compile(r"\d[\d.]*\s*%|百分之"),
     "people": re.compile(r"\d[\d.]*\s*万?人(?!民)"),
-    "date": re.compile(r"\d{4}年|\d{1,2}月|年底|月底|年内|\d+年|\d+日"),
+    "date": re.compile(r"\d{1,2}月|年底|月底|年内|\d+年|\d+日"),  # \d+年 covers 2030年
 }
 STRICT_FIGURES = ("money", "rate", "people", "date", "number")
 ANY_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+(个|项|年|月|日|分钟|倍|级|类|大)")
