@@ -128,6 +128,22 @@ def expand_query(question: str) -> str:
     return question if not extra else question + " \u2063" + " ".join(extra)
 
 
+# An English possessive, for the of-phrases of the glossary: migrant workers' children → children of migrant workers.
+POSSESSIVE = re.compile(r"\b([A-Za-z]+(?: [A-Za-z]+)?)(?:'s|(?<=s)')\s+([A-Za-z]+)")
+
+
+def _of_phrase(m: re.Match[str]) -> str:
+    """A possessive as the glossary's of-phrase when the glossary has it (the owner's last word or two); else as written."""
+    from index.lexical import glossary, sense_key
+
+    words = m.group(1).split()
+    for owner in (" ".join(words), words[-1]):
+        phrase = f"{m.group(2)} of {owner}"
+        if sense_key(phrase) in glossary():
+            return " ".join(words[: len(words) - len(owner.split())] + [phrase])
+    return m.group(0)
+
+
 def _english_extras(question: str) -> list[str]:
     """The plan's terms for an English question's phrases: the reviewed glossary's (index/data/glossary.toml,
     matched by the lexicon: whole phrases, longest first, plurals too), then the few [english] entries
@@ -135,7 +151,7 @@ def _english_extras(question: str) -> list[str]:
     from assistant.lexicon import _expand_english  # lexicon imports this module
 
     lower = question.lower()
-    found = [e.term for e in _expand_english(question).expansions]
+    found = [e.term for e in _expand_english(POSSESSIVE.sub(_of_phrase, question)).expansions]
     found += [zh for pattern, zh in _english_terms() if pattern.search(lower)]
     return list(dict.fromkeys(found))
 

@@ -82,6 +82,7 @@ def test_query_expansion_adds_the_plans_own_terms():
     assert "随迁子女" in expand_query("Who is responsible for migrant children's education?")
     assert "农村" in expand_query("Where does the plan talk about getting people to go to the villages?")  # the glossary's
     assert "培训" in expand_query("What training is offered?")  # a sense the glossary lacks: query_terms.toml [english]
+    assert "随迁子女" in expand_query("Who handles schooling for migrant workers' children?")  # the glossary's "children of migrant workers"
 
 
 def test_a_how_to_question_about_something_the_corpus_never_names_is_unknown():
