@@ -206,9 +206,12 @@ def asked_measure(question: str) -> str:
     return asks_few(question)[1:]
 
 
+CHINESE_NUMERALS = "一二两三四五六七八九十百千"
+
+
 def states_measure(text: str, measure: str) -> bool:
     """Whether a text states a number with that measure word (21个, 2万吨, 100亿, 三级)."""
-    return bool(re.search(rf"(?:\d[\d.]*|[一二两三四五六七八九十百千]+)\s*[万亿千百]?{re.escape(measure)}", text))
+    return bool(re.search(rf"[\d{CHINESE_NUMERALS}][\d.{CHINESE_NUMERALS}]*\s*[万亿千百]?{re.escape(measure)}", text))
 
 
 def has_figure(text: str, kind: str) -> bool:
