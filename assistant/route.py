@@ -12,7 +12,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from index.tokenize import place_words, segment, word_tags
+from assistant.scope import ADMIN_SUFFIX
+from index.tokenize import segment, word_tags
 
 INJECTION = re.compile(
     r"忽略(以上|之前|前面|上述|所有)|无视(以上|之前|规则)|系统提示|提示词|管理员模式|开发者模式|隐藏指令|越狱|扮演|你现在是|输出你的|"
@@ -24,17 +25,11 @@ TASK_REQUEST = re.compile(
     r"write (a|me) (poem|story|song|program|script)|translate|poem",
     re.I,
 )
-PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(市|州|县|省|自治区)(?=的|新型|城镇化|贯彻|城市|$|里|有|对|在|呢|[？?，,。])")
 NOT_IN_NAMES = set("在到去来想的从回住这那本我你他全该个里城")
 GENERIC_PLACES = ("本", "我", "全", "该", "各", "设区", "城", "省")  # 本市, 全省, 各县… name no place
-# "哪几个" lists things; "多少" asks for a figure.
-# "几个" asks a figure after 有/是/共… or at the end ("有几个？"), not in "刚招了几个大学生".
 DATE_ASK = re.compile(r"什么时(候|间)|多长时间|多久|几(年|个月|天)(之|以)?内|how long|何时|哪(一)?年|时间节点|截止|期限|when\b|deadline", re.I)
-QUANTITY = re.compile(
-    r"多少|多(大|高)|(?:有|是|共|要|分别|到底|达到)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)|(?<!哪)几(个|项|年|月|天|成|倍|万|亿|次|所|家|处|号)[^，,。；\u4e00-\u9fff]*[？?]?$|"
-    r"how (much|many)|what percentage|what (\w+ )?rate|" + DATE_ASK.pattern,
-    re.I,
-)
+QUANTITY = re.compile(r"多少|多(大|高)|how (much|many)|what percentage|what (\w+ )?rate|" + DATE_ASK.pattern, re.I)
+CLAUSE_END = re.compile(r"[，,。？?！!；;]")
 MONEY_EN = r"cost|price|rent|budget|funding"
 MONEY = re.compile(r"钱|租金|房价|价格|票价|投资|投入|预算|经费|拨款|金额|资金|费用|工资|收入|标准|" + MONEY_EN, re.I)
 RATE = re.compile(r"率|比例|百分之|占比|增长目标|增速|percent", re.I)
@@ -43,7 +38,7 @@ NUMBER_IN = {
     "money": re.compile(r"\d[\d.]*\s*(元|万元|亿元)"),
     "rate": re.compile(r"\d[\d.]*\s*%|百分之"),
     "people": re.compile(r"\d[\d.]*\s*万?人(?!民)"),
-    "date": re.compile(r"\d{4}年|\d{1,2}月|年底|月底|年内|\d+年|\d+日"),
+    "date": re.compile(r"\d{1,2}月|年底|月底|年内|\d+年|\d+日"),  # \d+年 covers 2030年
 }
 STRICT_FIGURES = ("money", "rate", "people", "date", "number")
 ANY_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+(个|项|年|月|日|分钟|倍|级|类|大)")
@@ -124,12 +119,41 @@ def normalise(question: str, limit: int) -> tuple[str, bool]:
 
 
 def expand_query(question: str) -> str:
-    """The question plus the plan's own terms for the English phrases and everyday words in it."""
+    """The question plus the plan's own terms for the English phrases and everyday words in it: the
+    glossary's for English phrases (through the lexicon), then the reviewed query_terms.toml entries."""
     lower = question.lower()
-    extra = [zh for pattern, zh in _english_terms() if pattern.search(lower)] if question.isascii() or re.search(r"[a-z]", lower) else []
+    extra = _english_extras(question) if question.isascii() or re.search(r"[a-z]", lower) else []
     extra += [official for word, official in _query_terms("synonyms") if word in question and official not in question]
     # An invisible separator marks where the plan's own terms start (see retrieve.dense_text).
     return question if not extra else question + " \u2063" + " ".join(extra)
+
+
+# An English possessive, for the of-phrases of the glossary: migrant workers' children → children of migrant workers.
+POSSESSIVE = re.compile(r"\b([A-Za-z]+(?: [A-Za-z]+)?)(?:'s|(?<=s)')\s+([A-Za-z]+)")
+
+
+def _of_phrase(m: re.Match[str]) -> str:
+    """A possessive as the glossary's of-phrase when the glossary has it (the owner's last word or two); else as written."""
+    from index.lexical import glossary, sense_key
+
+    words = m.group(1).split()
+    for owner in (" ".join(words), words[-1]):
+        phrase = f"{m.group(2)} of {owner}"
+        if sense_key(phrase) in glossary():
+            return " ".join(words[: len(words) - len(owner.split())] + [phrase])
+    return m.group(0)
+
+
+def _english_extras(question: str) -> list[str]:
+    """The plan's terms for an English question's phrases: the reviewed glossary's (index/data/glossary.toml,
+    matched by the lexicon: whole phrases, longest first, plurals too), then the few [english] entries
+    of query_terms.toml the glossary lacks."""
+    from assistant.lexicon import _expand_english  # lexicon imports this module
+
+    lower = question.lower()
+    found = [e.term for e in _expand_english(POSSESSIVE.sub(_of_phrase, question)).expansions]
+    found += [zh for pattern, zh in _english_terms() if pattern.search(lower)]
+    return list(dict.fromkeys(found))
 
 
 # "What is the total budget …?": an English question that asks for an amount by naming it.
@@ -140,7 +164,7 @@ def quantity_kind(question: str) -> str:
     """'money', 'rate', 'people', 'date', 'number' or '' — what kind of figure the question asks for."""
     if AMOUNT_ASK.search(question):
         return "money"
-    if not QUANTITY.search(question):
+    if not QUANTITY.search(question) and not asks_few(question):
         return ""
     if MONEY.search(question) and re.search(r"多少|how much", question, re.I):
         return "money"
@@ -153,19 +177,41 @@ def quantity_kind(question: str) -> str:
     return "number"
 
 
+def asks_few(question: str) -> str:
+    """几 with a classifier, as jieba's numeral word (几个, 几项, 几年, 几点), asked in a question clause — one
+    that ends with a question mark or ends the question ("有几项？"), not one that tells ("刚招了几个大学生，…")
+    — and not 哪几 / 这几 (which, these) or 九几年 (a numeral before it); the word, or ''."""
+    at = 0
+    for word, tag in word_tags(question):
+        start, at = at, at + len(word)
+        if not (word.startswith("几") and len(word) > 1 and tag.startswith("m")):
+            continue
+        before = question[start - 1 : start]
+        if before and (before in "哪这那" or before.isnumeric()):
+            continue
+        end = CLAUSE_END.search(question, at)
+        if end is None or end.group(0) in "？?" or not question[end.end() :].strip():
+            return word
+    return ""
+
+
 def asked_measure(question: str) -> str:
-    """The measure word a question's 多少 asks for (多少亿 → 亿, 多少个 → 个), read by jieba's tagger
-    (a numeral or classifier of one character after 多少); '' when none."""
+    """The measure word a question's 多少 or 几 asks for (多少亿 → 亿, 多少个 → 个, 几点 → 点, 几分钟 → 分钟),
+    read by jieba's tagger (a numeral or classifier of one character after 多少; the classifier jieba
+    joins to 几); '' when none."""
     tags = word_tags(question)
     for (word, _), (after, tag) in zip(tags, tags[1:]):
         if word == "多少" and len(after) == 1 and tag in ("m", "q"):
             return after
-    return ""
+    return asks_few(question)[1:]
+
+
+CHINESE_NUMERALS = "一二两三四五六七八九十百千"
 
 
 def states_measure(text: str, measure: str) -> bool:
-    """Whether a text states a number with that measure word (21个, 2万吨, 100亿)."""
-    return bool(re.search(rf"\d[\d.]*\s*[万亿千百]?{measure}", text))
+    """Whether a text states a number with that measure word (21个, 2万吨, 100亿, 三级)."""
+    return bool(re.search(rf"[\d{CHINESE_NUMERALS}][\d.{CHINESE_NUMERALS}]*\s*[万亿千百]?{re.escape(measure)}", text))
 
 
 def has_figure(text: str, kind: str) -> bool:
@@ -177,20 +223,35 @@ def has_figure(text: str, kind: str) -> bool:
 
 def foreign_place(question: str, vocabulary: str, known: tuple[str, ...] = ()) -> str:
     """A city, prefecture, county or province the question is about that the corpus does not know:
-    neither a place of its documents (the manifest's) nor a name its text uses."""
-    for m in PLACE.finditer(question):
-        stem = m.group(1).lstrip("".join(NOT_IN_NAMES))  # 那西宁市 → 西宁市
-        name = stem + m.group(2)
+    neither a place of its documents (the manifest's) nor a name its text uses.
+
+    Places are jieba's place names (ns), and names jieba keeps apart from their administrative ending
+    (海东 市, 果洛 州). A name with its ending is a place whatever follows (德令哈市贯彻…); one without
+    only where the question is about it (深圳的…, 那上海呢？), not inside a phrase (满大街装…); and not
+    when the question names a known place (我是海南州那边的户口，来格尔木打工…)."""
+    suffixed, bare = [], []
+    tags = word_tags(question)
+    at = 0
+    for i, (word, tag) in enumerate(tags):
+        end = at + len(word)
+        after = tags[i + 1][0] if i + 1 < len(tags) else ""
+        name = word.lstrip("".join(NOT_IN_NAMES))  # 那西宁市 → 西宁市
+        if ADMIN_SUFFIX.fullmatch(after) and len(name) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", name):
+            suffixed.append((name, name + after))  # 海东 市 → 海东市
+        elif tag == "ns" and ADMIN_SUFFIX.search(name):
+            suffixed.append((ADMIN_SUFFIX.sub("", name), name))
+        elif tag == "ns":
+            bare.append((name, question[end : end + 1]))
+        at = end
+    for stem, name in suffixed:
         if len(stem) < 2 or any(ch in NOT_IN_NAMES for ch in stem) or stem.startswith(GENERIC_PLACES):
             continue
         if any(name.startswith(k) or k.startswith(stem) for k in known) or name in vocabulary:
             continue
         return name
-    if any(k in question for k in known):  # 我是海南州那边的户口，来格尔木打工…: the question is about a known place
+    if any(k in question for k in known):  # the question is about a known place
         return ""
-    for word, at in place_words(question):  # names without a suffix: 深圳的…, 那上海呢？
-        name = word.lstrip("".join(NOT_IN_NAMES))
-        after = question[at + len(word) : at + len(word) + 1]
+    for name, after in bare:
         if len(name) < 2 or name in vocabulary or any(name.startswith(k) or k.startswith(name) for k in known):
             continue
         if not after or after in PLACE_FOLLOWS:  # a place the question is about, not a word inside a phrase (满大街装…)

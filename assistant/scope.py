@@ -21,16 +21,8 @@ LEVEL_PHRASES = {
     "provincial": re.compile(r"省里|省级|省政府|省(的)?(实施)?方案|省(的)?文件|本省|我省|provincial", re.I),
     "municipal": re.compile(r"市里|市级(文件|方案)|本市|我市|市政府|市(的)?(分工)?方案|municipal", re.I),
 }
-# A place followed by one of these refers to that place's documents, not just to the place.
-DOCUMENT_WORD = re.compile(r"^(的)?([这那][个份]?)?(实施|分工|行动)?(方案|文件|计划|通知|意见|规定|政策)")
 ADMIN_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|省|市|州|盟|县|旗|区)$")
 ETHNIC = re.compile(r"^(?P<stem>[\u4e00-\u9fff]{2,}?)(?:[\u4e00-\u9fff]{1,3}?族)+$")
-ASKS_CONTENT = re.compile(
-    r"只看|仅看|只查|怎么|如何|要求|规定|提出|目标|内容|说了|说什么|怎么说|部署|任务|措施|哪些|什么|多少|是否|say|what", re.I
-)
-ASKS_IDENTITY = re.compile(
-    r"是什么文件|哪个文件|全称|名称|标题|叫什么|哪(一|个)年(发布|印发)|是哪个|依据(的)?(是)?哪|贯彻(落实)?(了)?(哪|什么)"
-)
 LEVEL_ORDER = {level: i for i, level in enumerate(LEVELS)}  # national 0 … municipal 2: higher is lower
 
 
@@ -57,6 +49,20 @@ class MissingDocument:
     @property
     def title(self) -> str:
         return self.meta.title
+
+
+def asks_identity(question: str) -> bool:
+    """Whether a question asks which document a document is (青海省的实施方案是哪个文件？, 国发〔2024〕17号是什么文件？),
+    its full title or the documents it rests on (document attributes), not what it says: a question word
+    over the grammar's document noun."""
+    from assistant.reading.form import after_word, noun_in, question_words
+    from assistant.reading.grammar import sentence, words
+    from assistant.route import document_attribute
+
+    if document_attribute(question) in ("title", "parents"):
+        return True
+    s = sentence(question)
+    return any(noun_in(n, after_word(s, at, w)) for at, w in question_words(s) for n in words("noun", "documents"))
 
 
 def short_numbers(number: str) -> tuple[str, ...]:
@@ -188,13 +194,31 @@ def _by_level(question: str, documents: dict[str, DocumentMeta], homes: dict[str
     return found
 
 
+def names_document(text: str, documents: dict[str, DocumentMeta]) -> bool:
+    """Whether a text (what follows a place) begins by naming a document: 的, a demonstrative (这个, 那份) or
+    words of the documents' titles (分工, 实施) before the grammar's document noun (文件) or a word the
+    manifest's titles end with (方案, 行动计划, 通知): 青海省的实施方案, 格尔木这个方案; not 青海省什么示范区."""
+    from assistant.reading.grammar import words
+    from index.tokenize import segment
+
+    titles = [segment(t) for m in documents.values() for t in (m.title, m.short_title) if t]
+    ends = tuple({t[-1] for t in titles if t})
+    title_words = {w for t in titles for w in t}
+    for word in segment(text)[:4]:
+        if word in words("noun", "documents") or word.endswith(ends):
+            return True
+        if word != "的" and not word.startswith(words("scope", "demonstratives")) and word not in title_words:
+            return False
+    return False
+
+
 def mentioned_documents(question: str, documents: dict[str, DocumentMeta], indexed: tuple[str, ...] = ()) -> list[DocumentMeta]:
     """Documents the question refers to as documents: by 文号 or title, by level ('国家文件', '省里',
     '本市'), or by place followed by a document word ('青海省的方案')."""
     homes = home_places(documents, indexed or tuple(documents))
     found = _named(question, documents) + _by_level(question, documents, homes)
     for place, _, end in places_in(question, documents):
-        if DOCUMENT_WORD.match(question[end:]):
+        if names_document(question[end:], documents):
             found += [m for m in documents.values() if m.place == place]
     return list(dict.fromkeys(found))
 
@@ -205,7 +229,7 @@ def scoped_documents(question: str, documents: dict[str, DocumentMeta], indexed:
     A 文号 or title, a level ("只看国家文件", "省里", "本市") or a place (格尔木, 青海省, any city the
     manifest knows) selects the indexed documents of that document, level or place.
     """
-    if ASKS_IDENTITY.search(question):
+    if asks_identity(question):
         return ()
     homes = home_places(documents, indexed)
     selected = _named(question, documents) + _by_level(question, documents, homes)
@@ -226,7 +250,7 @@ def missing_document_asked(
     A document named by 文号 or title blocks (``instead`` is empty); one reached by level or place
     ("省级文件…") does not block when another indexed document of that level and place is there.
     """
-    if ASKS_IDENTITY.search(question) or not ASKS_CONTENT.search(question):
+    if asks_identity(question):
         return None
     available = tuple(indexed) if indexed is not None else tuple(n for n, m in documents.items() if m.provided)
     named = {m.number for m in _named(question, documents)}

@@ -11,11 +11,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
 from assistant.entities import ClauseRef, UnitMention, find_clause_refs, find_section_refs, find_units, numeral, title_named
-from assistant.reading.form import asked_noun, asks_who, counts, extreme, fewest, listing, mentions, units_noted, who_span
-from assistant.reading.grammar import names, sentence, words
+from assistant.reading.form import (
+    after_word,
+    asked_noun,
+    asks_who,
+    counts,
+    extreme,
+    fewest,
+    listing,
+    mentions,
+    noun_in,
+    question_words,
+    units_noted,
+    who_span,
+)
+from assistant.reading.grammar import FINAL_PARTICLES, Sentence, names, sentence, words
 from assistant.route import (
     INJECTION,
     TASK_REQUEST,
@@ -41,18 +55,16 @@ Language = Literal["zh", "en"]
 SECTION_SHARE = 0.6  # share of a section heading's character pairs a question must contain to name it
 DOCUMENT_WORDS = frozenset({"方案", "计划", "行动计划", "文件", "通知", "分工方案", "这个", "本", "格尔木", "格尔木市", "plan", "document"})
 SUBQUESTION = re.compile(r"[？?；;]")
-SEPARATELY = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:和|与|及|、)([\u4e00-\u9fff]{2,8}?)(的?(?:分别|各自))")
 LINEAGE = re.compile(
     r"上级依据|上级(文件)?(的)?(哪|什么|对应)(一)?(条|项|款)|对应(的)?(省|国家|上级)(文件)?(的)?(哪|什么)?(条|项|款)?|parent clause|which (provincial|national) clause",
     re.I,
 )
 OVERVIEW = re.compile(
-    r"总体|概括|概述|主要(内容|任务)|(几|五)大行动|哪(几|五)(个|项)?行动|行动有哪些|指导思想|什么思想|(什么|哪些)目标|目标(是|有)(什么|哪些)|overview|summar|main (tasks|goals|aims)|overall|\baims?\b|\bgoals?\b|achieve",
+    r"总体|概括|概述|主要(内容|任务)|指导思想|什么思想|(什么|哪些)目标|目标(是|有)(什么|哪些)|overview|summar|main (tasks|goals|aims)|overall|\baims?\b|\bgoals?\b|achieve",
     re.I,
 )
-BASIS = re.compile(
-    r"依据|为什么制定|为了什么|制定.*(目的|背景)|发挥什么作用|贯彻(落实)?(了)?(什么|哪)|\bbasis\b|why .*(made|issued|written)", re.I
-)
+# Why the document was made (its purpose or background): answered from its preamble, like its basis.
+PURPOSE = re.compile(r"为什么制定|为了什么|制定.*(目的|背景)|发挥什么作用|\bbasis\b|why .*(made|issued|written)", re.I)
 
 
 @dataclass(frozen=True)
@@ -234,7 +246,7 @@ def understand(asked: str, text: str, ctx: Context, docs: tuple[str, ...] = ()) 
         p for p, t in ctx.section_titles.items() if title_named(t, text, SECTION_SHARE)
     )
     pieces = tuple(p.strip() for p in SUBQUESTION.split(text) if len(p.strip()) >= 4)
-    each = SEPARATELY.search(text)
+    each = separately().search(text)
     if each and len(pieces) < 2:  # 郭勒木德镇和乌图美仁乡分别…: one question for each
         pieces = tuple(text.replace(each.group(0), f"{name}{each.group(3)}", 1) for name in (each.group(1), each.group(2)))
     q = Query(
@@ -258,6 +270,14 @@ def understand(asked: str, text: str, ctx: Context, docs: tuple[str, ...] = ()) 
     if procedure:
         return _refuse(q, f"asks how to get {procedure}, which the documents never mention")
     return _intent(q, ctx)
+
+
+@cache
+def separately() -> re.Pattern[str]:
+    """Two names joined by a coordinator and followed by a distributive quantifier (郭勒木德镇和乌图美仁乡
+    分别…), from the grammar's roles (polarity.coordinators, quantifier.each)."""
+    coordinators, each = ("|".join(re.escape(w) for w in words(*role) if not w.isascii()) for role in (("polarity", "coordinators"), ("quantifier", "each")))
+    return re.compile(rf"([\u4e00-\u9fff]{{2,8}}?)(?:{coordinators})([\u4e00-\u9fff]{{2,8}}?)(的?(?:{each}))")
 
 
 def _refuse(q: Query, reason: str) -> Query:
@@ -356,11 +376,24 @@ def _about_document(q: Query, attribute: str) -> bool:
     )
 
 
+def _asks_basis(s: Sentence) -> bool:
+    """依据是什么文件, 贯彻落实了什么, 依据哪两份上级文件: a basis verb (grammar relate.basis) with a question
+    word that asks for documents or for nothing more (not 落实什么机制)."""
+    verbs = [at for at, _ in s.find("relate", "basis")]
+    for at, word in question_words(s):
+        near = after_word(s, at, word)[len(word) :]
+        same_clause = any(not CLAUSE_END.search(s.text[min(v, at) : max(v, at)]) for v in verbs)
+        if same_clause and (not near.strip(FINAL_PARTICLES) or any(noun_in(n, near) for n in words("noun", "documents"))):
+            return True
+    return False
+
+
 def _overview_kind(q: Query, ctx: Context) -> Literal["section", "basis", "whole", ""]:
     if any(title_named(t, q.text, SECTION_SHARE) for t in ctx.section_titles.values()) or q.sections:
         return "section"
-    if BASIS.search(q.text):
+    s = sentence(q.text)
+    if PURPOSE.search(q.text) or _asks_basis(s):
         return "basis"
-    if OVERVIEW.search(q.text):
+    if OVERVIEW.search(q.text) or (names(s, "parts") and question_words(s)):  # 五大行动是哪五个: the plan's parts
         return "whole"
     return ""

@@ -213,6 +213,17 @@ def test_a_missing_document_named_by_number_blocks_but_one_reached_by_level_does
     assert national is not None and national.number == NATIONAL and national.blocks  # no national document indexed
     assert missing_document_asked("青政〔2024〕48号是什么文件？", documents, indexed) is None  # identity, not content
     assert missing_document_asked("格尔木要打造青海省什么示范区？", documents, indexed) is None  # a place, not a document
+    assert missing_document_asked("青海省的实施方案是哪个文件？", documents, indexed) is None  # which document it is
+    by_place = missing_document_asked("青海省那个实施方案对随迁子女有什么要求？", documents, indexed)
+    assert by_place is not None and by_place.number == PROVINCIAL  # a place, then a word the manifest's titles end with
+
+
+def test_a_place_names_its_documents_by_the_words_their_titles_end_with(documents):
+    from assistant.scope import names_document
+
+    assert names_document("的实施方案是哪个文件", documents) and names_document("这个方案", documents)
+    assert names_document("的分工方案里谁负责户籍制度改革", documents) and names_document("的文件", documents)
+    assert not names_document("什么示范区", documents) and not names_document("的老旧小区改造", documents)
 
 
 # --- Scratch corpora, indexed: the plan with a provincial document, and with generated plans -------

@@ -29,6 +29,9 @@ pytestmark = pytest.mark.slow
         ("这个方案到最后想达到什么目标？时间节点是哪一年？", "overview"),
         ("我没有本地户口能不能申请公租房？", "eligibility"),
         ("方案的保障措施有哪些？", "overview"),
+        ("“五大行动”具体是哪五个？", "overview"),  # the plan's parts (grammar noun.parts), asked with a question word
+        ("为什么制定这个方案？", "overview"),  # its purpose: the preamble
+        ("土地要素保障方面落实什么机制？", "fact"),  # a basis verb, but its question word asks for a mechanism, not documents
     ],
 )
 def test_intent_follows_from_entities_and_form(assistant, question, intent):
@@ -218,3 +221,12 @@ def test_a_document_number_in_pinyin_names_the_document(assistant):
 def test_where_the_asker_comes_from_is_not_what_the_question_is_about(assistant):
     answer = assistant.ask("我是海南州那边的农村户口，来格尔木打工七八年了，现在想把户口落到格尔木，有没有什么门槛？")
     assert not answer.refused and 4 in [c.clause for c in answer.citations]
+
+
+def test_separately_splits_on_the_grammars_coordinators_and_distributive_quantifiers():
+    from assistant.understand import separately
+
+    m = separately().search("郭勒木德镇和乌图美仁乡分别有什么项目？")
+    assert m is not None and (m.group(1), m.group(2)) == ("郭勒木德镇", "乌图美仁乡")
+    assert separately().search("郭勒木德镇、乌图美仁乡各自有什么项目？") is not None
+    assert separately().search("郭勒木德镇有什么项目？") is None
