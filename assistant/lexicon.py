@@ -206,7 +206,7 @@ def expand(question: str, corpus: Corpus) -> Expansions:
 def _expand(asked: str, vocabulary: str) -> Expansions:
     corpus = corpus_words(vocabulary)
     if _is_english(asked):
-        return _expand_english(asked)
+        return expand_english(asked)
     words = [w for w in dict.fromkeys(content_words(asked)) if HAN.match(w) and len(w) >= 2]
     tags = dict(word_tags(asked))
     expansions: list[Expansion] = []
@@ -324,7 +324,7 @@ def _is_english(text: str) -> bool:
     return latin > 2 * han
 
 
-def _expand_english(asked: str) -> Expansions:
+def expand_english(asked: str) -> Expansions:
     """Glossary phrases found in an English question (longest first, each stretch of text once)."""
     text = " " + re.sub(r"[^a-z0-9\- ]", " ", asked.lower()) + " "
     text = re.sub(r"\s+", " ", text)
@@ -350,4 +350,4 @@ def _english_forms(phrase: str) -> Iterable[str]:
         yield phrase + "s"
 
 
-__all__ = ["Expansion", "Expansions", "WEIGHTS", "abbreviation_matches", "corpus_words", "expand"]
+__all__ = ["Expansion", "Expansions", "WEIGHTS", "abbreviation_matches", "corpus_words", "expand", "expand_english"]

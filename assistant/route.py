@@ -148,10 +148,10 @@ def _english_extras(question: str) -> list[str]:
     """The plan's terms for an English question's phrases: the reviewed glossary's (index/data/glossary.toml,
     matched by the lexicon: whole phrases, longest first, plurals too), then the few [english] entries
     of query_terms.toml the glossary lacks."""
-    from assistant.lexicon import _expand_english  # lexicon imports this module
+    from assistant.lexicon import expand_english  # lexicon imports this module
 
     lower = question.lower()
-    found = [e.term for e in _expand_english(POSSESSIVE.sub(_of_phrase, question)).expansions]
+    found = [e.term for e in expand_english(POSSESSIVE.sub(_of_phrase, question)).expansions]
     found += [zh for pattern, zh in _english_terms() if pattern.search(lower)]
     return list(dict.fromkeys(found))
 
