@@ -239,18 +239,23 @@ def _answer(knowledge: Knowledge, q: Query, k: int, models: Models) -> Answer:
         off = off_focus(knowledge, q, answer) if not quoted else ""
         if off:  # the passage found is not about what the question is about: say so, quote nothing
             miss = dataclasses.replace(evidence, covered=False, missing=(off,), nearest=evidence.nearest or nearest(hits))
-            return dataclasses.replace(refusal(q, _absence(q, miss)), hits=tuple(hits))
+            return dataclasses.replace(refusal(q, _absence(q, miss, knowledge.vocabulary)), hits=tuple(hits))
         answer = _yes_or_no(knowledge, q, answer)
     return dataclasses.replace(answer, hits=tuple(hits))
 
 
-def _absence(q: Query, evidence: Evidence) -> str:
+def _absence(q: Query, evidence: Evidence, vocabulary: str = "") -> str:
     """The refusal: when the documents do not address the question's concept, say which, and the closest
-    topics they do cover (公共厕所 → 城市更新 clauses); else the plain refusal."""
+    topics they do cover (公共厕所 → 城市更新 clauses); when they use the word but no passage found
+    answers the question with it (低保户的取暖补贴: 补贴 stands elsewhere), say that instead; else the
+    plain refusal."""
     if evidence.covered or not evidence.missing:
         return prompts.REFUSAL
     concept = "、".join(evidence.missing)
     english = q.language == "en"
+    if vocabulary and all(m in vocabulary for m in evidence.missing):
+        template = prompts.NOT_ANSWERED_NEAREST_EN if english else prompts.NOT_ANSWERED_NEAREST
+        return template.format(concept=concept, nearest="；".join(evidence.nearest) or "—")
     if evidence.nearest:
         template = prompts.NOT_COVERED_NEAREST_EN if english else prompts.NOT_COVERED_NEAREST
         return template.format(concept=concept, nearest="；".join(evidence.nearest))

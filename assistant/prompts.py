@@ -145,6 +145,9 @@ NOT_COVERED = "已收录的文件没有涉及“{concept}”，因此无法回�
 NOT_COVERED_NEAREST = "已收录的文件没有涉及“{concept}”，因此无法回答。文件中最接近的内容是：{nearest}。"
 NOT_COVERED_EN = "The documents do not address {concept}."
 NOT_COVERED_NEAREST_EN = "The documents do not address {concept}. The closest they come: {nearest}."
+# The documents use the word, but no passage found answers the question with it.
+NOT_ANSWERED_NEAREST = "已收录的文件没有回答这个问题：文件虽提到“{concept}”，但没有与所问情形相关的规定。文件中最接近的内容是：{nearest}。"
+NOT_ANSWERED_NEAREST_EN = "The documents do not answer this: they mention {concept}, but not in the sense asked. The closest they come: {nearest}."
 
 # Plan proposals by a chat model (assistant/reading/llm_plan.py).
 LLM_PLAN_SYSTEM = (

@@ -77,3 +77,21 @@ def test_a_word_of_the_same_kind_does_not_cover_the_focus(assistant):
     assert found.focus == "地价" and {e.kind for e in found.of("地价")} == {"related"}
     answer = assistant.ask("明年地价会不会涨？")
     assert answer.refused and not answer.citations
+
+
+@pytest.mark.parametrize(
+    ("missing", "opening"),
+    [
+        ("补贴", "已收录的文件没有回答这个问题：文件虽提到“补贴”"),  # the documents use the word, elsewhere
+        ("电梯卡", "已收录的文件没有涉及“电梯卡”"),  # the documents never use it
+    ],
+)
+def test_a_refusal_says_whether_the_documents_use_the_missing_word_at_all(missing, opening):
+    from types import SimpleNamespace
+
+    from assistant.chain import _absence
+    from assistant.evidence import Evidence
+
+    evidence = Evidence(False, 0.0, 0.0, "", covered=False, missing=(missing,), nearest=("三（九） 扩大社会保障覆盖面",))
+    text = _absence(SimpleNamespace(language="zh"), evidence, "落实就业创业补贴政策。")
+    assert text.startswith(opening) and "三（九）" in text
