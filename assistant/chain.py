@@ -23,6 +23,7 @@ from assistant.knowledge import Knowledge
 from assistant.ledger import ledger_answer
 from assistant.lexicon import expand
 from assistant.llm import answer_with_llm
+from assistant.reading.form import asks
 from assistant.reading.grammar import sentence
 from assistant.reading.llm_plan import propose_plan
 from assistant.reading.planner import read_plan
@@ -346,9 +347,7 @@ def subquestions(q: Query) -> list[Query]:
 def _asks(text: str, part: str) -> bool:
     """Whether a part of a message asks: a question mark closes it, or it holds a question word or the yes/no form."""
     end = text.find(part) + len(part)
-    s = sentence(part)
-    closed = text[end : end + 1] in ("？", "?")
-    return closed or bool(s.polar() or s.has("ask", "who") or s.has("ask", "which", prefix=True) or s.has("ask", "count", prefix=True))
+    return text[end : end + 1] in ("？", "?") or asks(sentence(part))
 
 
 def _answer_parts(knowledge: Knowledge, parts: list[Query], k: int, models: Models) -> list[Answer]:

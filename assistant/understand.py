@@ -324,8 +324,8 @@ def _intent(q: Query, ctx: Context) -> Query:
         return _replace(q, intent="lineage")
     if units_noted(s) is False and not units and names(s, "clauses"):
         return _replace(q, intent="unassigned")
-    ranked = _asked_noun(text) or ("units" if names(s, "units") else "clauses" if names(s, "clauses") else "")
-    if extreme(s) and ranked and not q.clauses and (not units or s.has("polarity", "exclusion")):
+    ranked = extreme(s) and (_asked_noun(text) or ("units" if names(s, "units") else "clauses" if names(s, "clauses") else ""))
+    if ranked and not q.clauses and (not units or s.has("polarity", "exclusion")):
         # 除了发改委以外，任务最多的是哪个单位 — the named units are left out of the ranking; a ranking is
         # over the records' nouns (最多能贷多少 ranks nothing).
         return _replace(q, intent="ranking", target=ranked, fewest=fewest(s))

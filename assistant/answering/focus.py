@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from assistant.english_concepts import english_concepts
 from assistant.lexicon import NOT_EXPANDED, SPECIFIC, Expansion, Expansions, expand
-from assistant.reading.form import measured, question_words
+from assistant.reading.form import asks, measured
 from assistant.reading.grammar import sentence
 from assistant.reading.story import split_story
 from index.lexical import general_frequency
@@ -85,9 +85,10 @@ def unaddressed(knowledge: Knowledge, q: Query, hits: list[Hit]) -> str:
     unmeasured = [_unmeasured(knowledge, t) for t in texts]
     if all(unmeasured):
         return unmeasured[0]
-    missing = [_absent(knowledge, r) for r in _readings(knowledge, q)]
-    missing = [m if m and (not _asks(q) or len(_support(r, best, m)) < SUPPORT) else "" for m, r in zip(missing, _readings(knowledge, q))]
-    return missing[0] if all(missing) else ""
+    asking = _asks(q)
+    readings = _readings(knowledge, q)
+    gaps = [m for m, r in ((_absent(knowledge, r), r) for r in readings) if m and (not asking or len(_support(r, best)) < SUPPORT)]
+    return gaps[0] if len(gaps) == len(readings) else ""
 
 
 def _unmeasured(knowledge: Knowledge, text: str) -> str:
@@ -112,17 +113,16 @@ def _english_gap(knowledge: Knowledge, q: Query, text: str) -> str:
 def _asks(q: Query) -> bool:
     """Whether the message asks (a question word, the yes/no form, a question mark); a request such
     as 帮我写一份申请书 does not, and is answered only by its focus."""
-    s = sentence(q.text)
-    return bool(s.polar() or question_words(s) or re.search(r"[？?]", q.text))
+    return asks(sentence(q.text)) or bool(re.search(r"[？?]", q.text))
 
 
-def _support(found: Expansions, text: str, missing: str = "") -> list[str]:
+def _support(found: Expansions, text: str) -> list[str]:
     """The question's specific words other than its focus (nouns and verbs alike: 培训, 入股) that the
     text holds, in their own form or as a word the lexicon maps them to."""
     tags = dict(word_tags(" ".join(found.words)))
     held = []
     for w in found.words:
-        if w in (found.focus, missing) or w in found.unknown or general_frequency(w) >= SUPPORTING or NOT_EXPANDED.match(tags.get(w, "n")):
+        if w == found.focus or w in found.unknown or general_frequency(w) >= SUPPORTING or NOT_EXPANDED.match(tags.get(w, "n")):
             continue
         if holds(text, w) or any(holds(text, e.term) for e in found.of(w) if e.word == w):
             held.append(w)

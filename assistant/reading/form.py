@@ -93,6 +93,11 @@ def _other_noun(text: str) -> bool:
     return tag.startswith("n") and len(first) > 1 and not any(n in first for n in words("noun", "units"))
 
 
+def asks(s: Sentence) -> bool:
+    """Whether a sentence asks: the yes/no form, who, or a question word (哪 / 几 / 多少 / which)."""
+    return bool(s.polar() or s.has("ask", "who") or question_words(s))
+
+
 def asks_who(s: Sentence) -> bool:
     return who_span(s) is not None
 
